@@ -1,0 +1,20 @@
+// @clarity/kit — the one runtime kit of every Clarity service and the gateway.
+export * from './config.js';
+export * from './logger.js';
+export * from './telemetry.js';
+export * from './metrics.js';
+export * from './errors.js';
+export * from './server.js';
+export * from './client.js';
+export * from './main.js';
+export * from './tls.js';
+export * from './breaker.js';
+export * from './limits.js';
+export * from './http.js';
+export * from './batch.js';
+export * from './text.js';
+export * from './paging.js';
+export * from './csv.js';
+export { BUDGET_HEADER, downstream, remainingMs, type DeadlineContext, type DeadlineCallOptions } from './middleware/deadline.js';
+export * as store from './store/index.js';
+export { openStore, type Store, type Collection, type Doc, type Filter, type Update } from './store/index.js';

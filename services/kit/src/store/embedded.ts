@@ -1,0 +1,566 @@
+// The embedded store: in-process, zero setup, the default when MONGODB_URI is unset.
+//
+// Without a directory everything lives in memory. With one, each collection is an append-only log
+// (<dir>/<collection>.log) of length-prefixed records; memory holds only a key directory
+// (id → file offset) so a 500K-document collection costs tens of MB, not hundreds. Logs are compacted
+// on open when more than half of them is garbage. One process owns a directory (LOCK file); replicas
+// that share data must use MongoDB.
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync, fsyncSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  applyUpdate,
+  assertDocument,
+  assertFilter,
+  clean,
+  equalityValue,
+  matches,
+  newId,
+  sortComparator,
+  upsertSeed,
+} from './query.js';
+import {
+  DuplicateKeyError,
+  InvalidDocumentError,
+  type Collection,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type SortSpec,
+  type Store,
+  type Update,
+  type UpdateResult,
+} from './types.js';
+
+const OP_PUT = 1;
+const OP_DELETE = 2;
+// Record: u32 length of the rest | u8 op | u16 id byte length | id | v8-serialized document (puts only)
+const HEADER = 4 + 1 + 2;
+
+interface Location {
+  offset: number;
+  length: number;
+}
+
+/** Where documents live: in memory, or in an append-only log with an in-memory key directory. */
+interface Backing<T> {
+  has(id: string): boolean;
+  read(id: string): T | undefined;
+  write(docs: readonly T[]): void;
+  remove(ids: readonly string[]): void;
+  ids(): IterableIterator<string>;
+  size(): number;
+  /** Every live document, in storage order, without random reads. */
+  all(): Generator<T>;
+  close(): void;
+}
+
+class MemoryBacking<T extends Doc> implements Backing<T> {
+  private docs = new Map<string, T>();
+  has(id: string) {
+    return this.docs.has(id);
+  }
+  read(id: string) {
+    const d = this.docs.get(id);
+    return d === undefined ? undefined : structuredClone(d);
+  }
+  write(docs: readonly T[]) {
+    for (const d of docs) this.docs.set(d._id, structuredClone(d));
+  }
+  remove(ids: readonly string[]) {
+    for (const id of ids) this.docs.delete(id);
+  }
+  ids() {
+    return this.docs.keys();
+  }
+  size() {
+    return this.docs.size;
+  }
+  *all() {
+    for (const d of [...this.docs.values()]) yield structuredClone(d);
+  }
+  close() {}
+}
+
+function encodeRecord(op: number, id: string, doc?: unknown): Buffer {
+  const idBytes = Buffer.from(id, 'utf8');
+  const body = doc === undefined ? Buffer.alloc(0) : serialize(doc);
+  const buf = Buffer.allocUnsafe(HEADER + idBytes.length + body.length);
+  buf.writeUInt32LE(1 + 2 + idBytes.length + body.length, 0);
+  buf.writeUInt8(op, 4);
+  buf.writeUInt16LE(idBytes.length, 5);
+  idBytes.copy(buf, HEADER);
+  body.copy(buf, HEADER + idBytes.length);
+  return buf;
+}
+
+class LogBacking<T extends Doc> implements Backing<T> {
+  private keydir = new Map<string, Location>();
+  private fd: number;
+  private end = 0;
+  private garbage = 0;
+
+  constructor(private readonly path: string) {
+    this.fd = openSync(path, 'a+');
+    this.load();
+    if (this.end > 4 * 1024 * 1024 && this.garbage > this.end / 2) this.compact();
+  }
+
+  /** Rebuilds the key directory from the log; a torn final record (crash mid-write) is cut off. */
+  private load() {
+    const size = fstatSync(this.fd).size;
+    const chunk = Buffer.allocUnsafe(Math.min(Math.max(size, 1), 8 * 1024 * 1024));
+    let pos = 0;
+    let carry = Buffer.alloc(0);
+    let carryStart = 0;
+    while (pos < size) {
+      const n = readSync(this.fd, chunk, 0, chunk.length, pos);
+      if (n <= 0) break;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const base = carry.length ? carryStart : pos;
+      let off = 0;
+      while (off + HEADER <= data.length) {
+        const len = data.readUInt32LE(off);
+        if (off + 4 + len > data.length) break;
+        const op = data.readUInt8(off + 4);
+        const idLen = data.readUInt16LE(off + 5);
+        const id = data.toString('utf8', off + HEADER, off + HEADER + idLen);
+        const prev = this.keydir.get(id);
+        if (prev) this.garbage += prev.length;
+        if (op === OP_PUT) this.keydir.set(id, { offset: base + off, length: 4 + len });
+        else {
+          this.keydir.delete(id);
+          this.garbage += 4 + len;
+        }
+        off += 4 + len;
+      }
+      carry = Buffer.from(data.subarray(off));
+      carryStart = base + off;
+      pos += n;
+    }
+    this.end = carry.length ? carryStart : pos;
+    if (this.end < size) {
+      // Drop the torn tail so new appends start at a record boundary.
+      closeSync(this.fd);
+      const keep = readFileSync(this.path).subarray(0, this.end);
+      writeFileSync(this.path, keep);
+      this.fd = openSync(this.path, 'a+');
+    }
+  }
+
+  private decode(buf: Buffer): T {
+    const idLen = buf.readUInt16LE(5);
+    return deserialize(buf.subarray(HEADER + idLen)) as T;
+  }
+
+  has(id: string) {
+    return this.keydir.has(id);
+  }
+  read(id: string) {
+    const loc = this.keydir.get(id);
+    if (!loc) return undefined;
+    const buf = Buffer.allocUnsafe(loc.length);
+    readSync(this.fd, buf, 0, loc.length, loc.offset);
+    return this.decode(buf);
+  }
+  private append(records: Buffer[]) {
+    const all = records.length === 1 ? records[0]! : Buffer.concat(records);
+    let written = 0;
+    while (written < all.length) written += writeSync(this.fd, all, written, all.length - written);
+    const start = this.end;
+    this.end += all.length;
+    return start;
+  }
+  write(docs: readonly T[]) {
+    const records = docs.map((d) => encodeRecord(OP_PUT, d._id, d));
+    let offset = this.append(records);
+    records.forEach((r, i) => {
+      const id = docs[i]!._id;
+      const prev = this.keydir.get(id);
+      if (prev) this.garbage += prev.length;
+      this.keydir.set(id, { offset, length: r.length });
+      offset += r.length;
+    });
+  }
+  remove(ids: readonly string[]) {
+    const present = ids.filter((id) => this.keydir.has(id));
+    if (present.length === 0) return;
+    this.append(present.map((id) => encodeRecord(OP_DELETE, id)));
+    for (const id of present) {
+      this.garbage += this.keydir.get(id)!.length;
+      this.keydir.delete(id);
+    }
+  }
+  ids() {
+    return this.keydir.keys();
+  }
+  size() {
+    return this.keydir.size;
+  }
+  *all() {
+    // Sequential read of the log, keeping only each id's live record.
+    const chunk = Buffer.allocUnsafe(8 * 1024 * 1024);
+    let pos = 0;
+    const end = this.end;
+    while (pos < end) {
+      const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, end - pos), pos);
+      if (n <= 0) break;
+      let off = 0;
+      while (off + HEADER <= n) {
+        const len = chunk.readUInt32LE(off);
+        if (4 + len > chunk.length) {
+          // A record larger than the buffer: read it alone.
+          const big = Buffer.allocUnsafe(4 + len);
+          readSync(this.fd, big, 0, big.length, pos + off);
+          const doc = this.liveDoc(big, pos + off);
+          if (doc) yield doc;
+          off += 4 + len;
+          continue;
+        }
+        if (off + 4 + len > n) break;
+        const doc = this.liveDoc(chunk.subarray(off, off + 4 + len), pos + off);
+        if (doc) yield doc;
+        off += 4 + len;
+      }
+      pos += off;
+    }
+  }
+  private liveDoc(record: Buffer, offset: number): T | undefined {
+    if (record.readUInt8(4) !== OP_PUT) return undefined;
+    const idLen = record.readUInt16LE(5);
+    const id = record.toString('utf8', HEADER, HEADER + idLen);
+    if (this.keydir.get(id)?.offset !== offset) return undefined;
+    return deserialize(record.subarray(HEADER + idLen)) as T;
+  }
+  compact() {
+    const tmp = `${this.path}.compact`;
+    const out = openSync(tmp, 'w');
+    const next = new Map<string, Location>();
+    let pos = 0;
+    for (const [id, loc] of this.keydir) {
+      const buf = Buffer.allocUnsafe(loc.length);
+      readSync(this.fd, buf, 0, loc.length, loc.offset);
+      writeSync(out, buf);
+      next.set(id, { offset: pos, length: loc.length });
+      pos += loc.length;
+    }
+    fsyncSync(out);
+    closeSync(out);
+    closeSync(this.fd);
+    renameSync(tmp, this.path);
+    this.fd = openSync(this.path, 'a+');
+    this.keydir = next;
+    this.end = pos;
+    this.garbage = 0;
+  }
+  close() {
+    try {
+      fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
+interface EqualityIndex {
+  fields: string[];
+  unique: boolean;
+  entries: Map<string, Set<string>>;
+}
+
+function indexKey(fields: string[], doc: unknown): string[] {
+  // Multikey on single-field indexes over arrays, as MongoDB does.
+  const values = fields.map((f) => f.split('.').reduce<unknown>((cur, p) => (cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined), doc));
+  if (fields.length === 1 && Array.isArray(values[0])) return (values[0] as unknown[]).map((v) => JSON.stringify([v ?? null]));
+  return [JSON.stringify(values.map((v) => (v === undefined ? null : v instanceof Date ? { $date: v.getTime() } : v)))];
+}
+
+class EmbeddedCollection<T extends Doc> implements Collection<T> {
+  private indexes: EqualityIndex[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly backing: Backing<T>,
+  ) {}
+
+  // -- indexes ------------------------------------------------------------------------------
+
+  private indexAdd(doc: T) {
+    for (const idx of this.indexes) {
+      for (const key of indexKey(idx.fields, doc)) {
+        let set = idx.entries.get(key);
+        if (!set) idx.entries.set(key, (set = new Set()));
+        set.add(doc._id);
+      }
+    }
+  }
+  private indexRemove(doc: T) {
+    for (const idx of this.indexes) {
+      for (const key of indexKey(idx.fields, doc)) {
+        const set = idx.entries.get(key);
+        set?.delete(doc._id);
+        if (set?.size === 0) idx.entries.delete(key);
+      }
+    }
+  }
+  private checkUnique(doc: T) {
+    for (const idx of this.indexes) {
+      if (!idx.unique) continue;
+      for (const key of indexKey(idx.fields, doc)) {
+        const holders = idx.entries.get(key);
+        if (holders && [...holders].some((id) => id !== doc._id)) throw new DuplicateKeyError(this.name, `${idx.fields.join(',')}=${key}`);
+      }
+    }
+  }
+
+  /** Candidate ids for a filter: by _id, by an equality index, or every id. */
+  private candidates(filter: Filter | undefined): Iterable<string> | undefined {
+    if (!filter) return undefined;
+    const id = filter._id;
+    if (typeof id === 'string') return [id];
+    if (id && typeof id === 'object' && Array.isArray((id as { $in?: unknown[] }).$in)) {
+      return ((id as { $in: unknown[] }).$in).filter((x): x is string => typeof x === 'string');
+    }
+    for (const idx of this.indexes) {
+      const values = idx.fields.map((f) => equalityValue(filter, f));
+      if (values.every((v) => v.ok)) {
+        const key = JSON.stringify(values.map((v) => (v as { value: unknown }).value));
+        return [...(idx.entries.get(key) ?? [])];
+      }
+    }
+    return undefined;
+  }
+
+  private *matching(filter: Filter | undefined): Generator<T> {
+    assertFilter(filter);
+    const ids = this.candidates(filter);
+    if (ids === undefined) {
+      for (const doc of this.backing.all()) if (matches(doc, filter)) yield doc;
+      return;
+    }
+    for (const id of ids) {
+      const doc = this.backing.read(id);
+      if (doc && matches(doc, filter)) yield doc;
+    }
+  }
+
+  private store(docs: T[]) {
+    for (const doc of docs) this.checkUnique(doc);
+    if (this.indexes.length) {
+      for (const doc of docs) {
+        const prev = this.backing.read(doc._id);
+        if (prev) this.indexRemove(prev);
+      }
+    }
+    this.backing.write(docs);
+    for (const doc of docs) this.indexAdd(doc);
+  }
+
+  // -- Collection ---------------------------------------------------------------------------
+
+  async get(id: string) {
+    return this.backing.read(id) ?? null;
+  }
+  async getMany(ids: readonly string[]) {
+    const out: T[] = [];
+    for (const id of ids) {
+      const d = this.backing.read(id);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+  async insert(doc: T) {
+    const d = clean(doc);
+    assertDocument(d);
+    if (this.backing.has(d._id)) throw new DuplicateKeyError(this.name, d._id);
+    this.store([d]);
+  }
+  async put(doc: T) {
+    const d = clean(doc);
+    assertDocument(d);
+    this.store([d]);
+  }
+  async putMany(docs: readonly T[]) {
+    if (docs.length === 0) return;
+    const cleaned = docs.map((d) => clean(d));
+    cleaned.forEach((d, i) => assertDocument(d, `documents[${i}]`));
+    // Within one call the last write of an id wins, as with an unordered bulk write of replaces.
+    this.store(cleaned);
+  }
+  private firstMatch(filter: Filter, sort?: SortSpec): T | undefined {
+    const all = [...this.matching(filter)];
+    if (all.length === 0) return undefined;
+    return all.sort(sortComparator(sort))[0];
+  }
+  private modify(before: T, update: Update, inserting: boolean): { after: T; changed: boolean } {
+    const after = applyUpdate(before, update, inserting);
+    if (after._id !== before._id) throw new InvalidDocumentError('_id cannot be changed');
+    assertDocument(after);
+    const changed = inserting || !Buffer.from(serialize(after)).equals(Buffer.from(serialize(before)));
+    if (changed) this.store([after]);
+    return { after, changed };
+  }
+  private seed(filter: Filter, update: Update): T {
+    const seed = upsertSeed(filter);
+    if (typeof seed._id !== 'string') seed._id = (update.$setOnInsert?._id as string | undefined) ?? newId();
+    return seed as T;
+  }
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const doc = this.firstMatch(filter);
+    if (doc) {
+      const { changed } = this.modify(doc, update, false);
+      return { matched: 1, modified: changed ? 1 : 0 };
+    }
+    if (!options.upsert) return { matched: 0, modified: 0 };
+    const seed = this.seed(filter, update);
+    if (this.backing.has(seed._id)) throw new DuplicateKeyError(this.name, seed._id);
+    this.modify(seed, update, true);
+    return { matched: 0, modified: 0, upsertedId: seed._id };
+  }
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    const docs = [...this.matching(filter)];
+    let modified = 0;
+    for (const doc of docs) if (this.modify(doc, update, false).changed) modified += 1;
+    return { matched: docs.length, modified };
+  }
+  async findOneAndUpdate(
+    filter: Filter,
+    update: Update,
+    options: { sort?: SortSpec; upsert?: boolean; returnDocument?: 'before' | 'after' } = {},
+  ): Promise<T | null> {
+    const doc = this.firstMatch(filter, options.sort);
+    if (doc) {
+      const { after } = this.modify(doc, update, false);
+      return options.returnDocument === 'after' ? after : doc;
+    }
+    if (!options.upsert) return null;
+    const seed = this.seed(filter, update);
+    if (this.backing.has(seed._id)) throw new DuplicateKeyError(this.name, seed._id);
+    const { after } = this.modify(seed, update, true);
+    return options.returnDocument === 'after' ? after : null;
+  }
+  async delete(id: string) {
+    const prev = this.backing.read(id);
+    if (!prev) return false;
+    this.indexRemove(prev);
+    this.backing.remove([id]);
+    return true;
+  }
+  async deleteMany(filter: Filter) {
+    const docs = [...this.matching(filter)];
+    for (const d of docs) this.indexRemove(d);
+    this.backing.remove(docs.map((d) => d._id));
+    return docs.length;
+  }
+  async find(filter?: Filter, options: FindOptions = {}) {
+    let docs = [...this.matching(filter)];
+    if (options.sort || options.skip || options.limit) docs.sort(sortComparator(options.sort));
+    if (options.skip) docs = docs.slice(options.skip);
+    if (options.limit) docs = docs.slice(0, options.limit);
+    return docs;
+  }
+  async *scan(filter?: Filter, options: { batchSize?: number } = {}): AsyncIterable<T> {
+    const every = options.batchSize ?? 1000;
+    let n = 0;
+    for (const doc of this.matching(filter)) {
+      yield doc;
+      // Let other work run during long scans (index builds over 500K documents).
+      if (++n % every === 0) await yieldToLoop();
+    }
+  }
+  async count(filter?: Filter) {
+    if (!filter || Object.keys(filter).length === 0) return this.backing.size();
+    let n = 0;
+    for (const _ of this.matching(filter)) n += 1;
+    return n;
+  }
+  async createIndex(keys: SortSpec, options: { unique?: boolean } = {}) {
+    const fields = Object.keys(keys);
+    if (fields.length === 0) throw new InvalidDocumentError('an index needs at least one field');
+    if (fields.length === 1 && fields[0] === '_id') return;
+    if (this.indexes.some((i) => i.fields.join() === fields.join())) return;
+    const idx: EqualityIndex = { fields, unique: Boolean(options.unique), entries: new Map() };
+    for (const doc of this.backing.all()) {
+      for (const key of indexKey(fields, doc)) {
+        let set = idx.entries.get(key);
+        if (!set) idx.entries.set(key, (set = new Set()));
+        if (idx.unique && set.size > 0) throw new DuplicateKeyError(this.name, `${fields.join(',')}=${key}`);
+        set.add(doc._id);
+      }
+    }
+    this.indexes.push(idx);
+  }
+
+  close() {
+    this.backing.close();
+  }
+}
+
+export interface EmbeddedStoreOptions {
+  /** Directory for the collection logs; omit for a memory-only store. */
+  dir?: string;
+}
+
+export class EmbeddedStore implements Store {
+  readonly kind = 'embedded' as const;
+  readonly location: string;
+  private collections = new Map<string, EmbeddedCollection<Doc>>();
+  private closed = false;
+  private lockPath?: string;
+
+  constructor(private readonly options: EmbeddedStoreOptions = {}) {
+    this.location = options.dir ?? 'memory';
+    if (options.dir) {
+      mkdirSync(options.dir, { recursive: true });
+      this.lockPath = join(options.dir, 'LOCK');
+      this.acquireLock(this.lockPath);
+    }
+  }
+
+  private acquireLock(path: string) {
+    if (existsSync(path)) {
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch {
+          alive = false;
+        }
+      }
+      if (alive) throw new Error(`embedded store ${this.options.dir} is in use by process ${pid}; use MONGODB_URI to share data between processes`);
+    }
+    writeFileSync(path, String(process.pid));
+  }
+
+  collection<T extends Doc>(name: string): Collection<T> {
+    if (this.closed) throw new Error('store is closed');
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new InvalidDocumentError(`invalid collection name ${JSON.stringify(name)}`);
+    let c = this.collections.get(name);
+    if (!c) {
+      const backing = this.options.dir ? new LogBacking<Doc>(join(this.options.dir, `${name}.log`)) : new MemoryBacking<Doc>();
+      c = new EmbeddedCollection<Doc>(name, backing);
+      this.collections.set(name, c);
+    }
+    return c as unknown as Collection<T>;
+  }
+
+  async ping() {
+    if (this.closed) throw new Error('store is closed');
+  }
+
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.collections.values()) c.close();
+    if (this.lockPath) {
+      try {
+        unlinkSync(this.lockPath);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
