@@ -1,10 +1,11 @@
 // Helpers for tests: configs on port 0 with a memory store, throwaway certificates, free ports.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRuntimeConfig, type RuntimeConfig } from './config.js';
+
+export { freePort } from './net.js';
 
 /** A runtime config for a test server: loopback, port 0, metrics on port 0, memory store, quiet logs. */
 export function testRuntimeConfig(service: string, env: Record<string, string> = {}): RuntimeConfig {
@@ -14,18 +15,6 @@ export function testRuntimeConfig(service: string, env: Record<string, string> =
     CLARITY_METRICS_PORT: '0',
     CLARITY_LOG_LEVEL: process.env.CLARITY_TEST_LOG_LEVEL ?? 'silent',
     ...env,
-  });
-}
-
-/** A TCP port that was free a moment ago (for programs that cannot listen on port 0 themselves). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
   });
 }
 
