@@ -1,0 +1,124 @@
+// Writes the training set for the sequence model as JSON lines {x: features per token, y: labels}:
+//   - usaddress-train.xml minus the held-out split (optionally minus one cross-validation fold),
+//   - the us50 and multi-word-state sets, a sample of the two synthetic OSM sets,
+//   - case / punctuation variants of the training records (payee files are often upper case, no commas),
+//   - synthetic full addresses: street parts of training records + real city/state/ZIP rows of the ZIP
+//     database in the layouts payee files use ("STREET CITY ST ZIP", "…, CITY, ST ZIP-4", multi-line,
+//     ZIP before state, care-of lines).
+// Usage: node dist/scripts/export-training.js <out.jsonl> [--fold i/k]   (i = the fold left out, for CV)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractFeatures } from '../src/domain/features.js';
+import type { Label } from '../src/domain/labels.js';
+import { tokenize } from '../src/domain/tokens.js';
+import { zipDatabase } from '../src/domain/zipdb.js';
+import { dataDir, foldOf, isHeldOut, labelTokens, readLabeledXml, type GoldToken, type LabeledAddress } from './training-data.js';
+
+const [, , outPath, ...rest] = process.argv;
+if (!outPath) throw new Error('usage: export-training.js <out.jsonl> [--fold i/k]');
+const foldArg = rest.indexOf('--fold') >= 0 ? rest[rest.indexOf('--fold') + 1]!.split('/').map(Number) : undefined;
+
+let seed = 12345;
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+const dir = join(dataDir(), 'labeled');
+const main = readLabeledXml(join(dir, 'usaddress-train.xml'));
+const train = main.filter((a) => !isHeldOut(a) && (!foldArg || foldOf(a, foldArg[1]!) !== foldArg[0]));
+const extra = [
+  ...readLabeledXml(join(dir, 'usaddress-train-us50.xml')),
+  ...readLabeledXml(join(dir, 'usaddress-train-multi-word-state.xml')),
+];
+const osm = [
+  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm.xml.gz')).filter(() => rand() < 0.12),
+  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm-clean.xml.gz')).filter(() => rand() < 0.12),
+];
+
+/** Rebuilds an address from (text, label) pieces joined by separators. */
+function compose(pieces: Array<{ text: string; label: Label } | { sep: string }>): LabeledAddress {
+  let text = '';
+  const gold: GoldToken[] = [];
+  for (const p of pieces) {
+    if ('sep' in p) {
+      text += p.sep;
+      continue;
+    }
+    for (const w of p.text.split(/\s+/).filter(Boolean)) {
+      if (text !== '' && !/[\s\n]$/.test(text)) text += ' ';
+      gold.push({ text: w, start: text.length, end: text.length + w.length, label: p.label });
+      text += w;
+    }
+  }
+  return { text, gold, source: 'synthetic' };
+}
+
+function variant(a: LabeledAddress, fn: (s: string) => string): LabeledAddress {
+  // Rebuild token by token so offsets stay right.
+  return compose(a.gold.map((g, i) => ({ text: fn(g.text), label: g.label, ...(i === 0 ? {} : {}) })).filter((g) => g.text !== ''));
+}
+
+const examples: LabeledAddress[] = [...train, ...extra, ...osm];
+for (const a of train) {
+  if (rand() < 0.6 && a.text !== a.text.toUpperCase()) examples.push(variant(a, (s) => s.toUpperCase()));
+  if (rand() < 0.3) examples.push(variant(a, (s) => s.replace(/[.,;]/g, '')));
+}
+
+// Synthetic full addresses from training street parts + the ZIP database.
+const STREET_LABELS = new Set<Label>([
+  'AddressNumberPrefix', 'AddressNumber', 'AddressNumberSuffix', 'StreetNamePreModifier', 'StreetNamePreDirectional', 'StreetNamePreType',
+  'StreetName', 'StreetNamePostType', 'StreetNamePostDirectional', 'StreetNamePostModifier', 'OccupancyType', 'OccupancyIdentifier',
+  'SubaddressType', 'SubaddressIdentifier', 'BuildingName', 'USPSBoxType', 'USPSBoxID', 'USPSBoxGroupType', 'USPSBoxGroupID',
+]);
+const streets = train.filter((a) => a.gold.every((g) => STREET_LABELS.has(g.label)) && a.gold.some((g) => g.label === 'AddressNumber' || g.label === 'USPSBoxID'));
+const recipients = train.filter((a) => a.gold.every((g) => g.label === 'Recipient'));
+const zipRows = [...Array.from({ length: 4000 }, () => String(Math.floor(rand() * 99999)).padStart(5, '0'))]
+  .map((z) => zipDatabase().lookup(z))
+  .filter((r) => r !== undefined && /^[A-Z]/.test(r.city) && r.city.length < 25);
+const title = (s: string) => s.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase());
+const stateNames = new Map<string, string>([['CA', 'California'], ['NY', 'New York'], ['TX', 'Texas'], ['FL', 'Florida'], ['IL', 'Illinois'], ['GA', 'Georgia'], ['PA', 'Pennsylvania'], ['OH', 'Ohio'], ['NC', 'North Carolina'], ['NJ', 'New Jersey']]);
+for (let k = 0; k < 2500 && streets.length > 0 && zipRows.length > 0; k++) {
+  const s = pick(streets);
+  const z = pick(zipRows);
+  const upper = rand() < 0.6;
+  const cs = (x: string) => (upper ? x.toUpperCase() : title(x));
+  const pieces: Array<{ text: string; label: Label } | { sep: string }> = [];
+  const multiLine = rand() < 0.2;
+  if (rand() < 0.12 && recipients.length > 0) {
+    for (const g of pick(recipients).gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text, label: 'Recipient' });
+    pieces.push({ sep: multiLine ? '\n' : rand() < 0.5 ? ', ' : ' ' });
+  } else if (rand() < 0.05) {
+    pieces.push({ text: pick(['%', 'C/O', 'ATTN:', 'c/o']), label: 'Recipient' }, { text: cs(pick(['John Smith', 'Mary Doe', 'Accounts Payable', 'Robert Lee', 'Jane Roe'])), label: 'Recipient' }, { sep: multiLine ? '\n' : ' ' });
+  }
+  for (const g of s.gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text.replace(/[,;]$/, ''), label: g.label });
+  if (rand() < 0.06) pieces.push({ text: String(1 + Math.floor(rand() * 400)), label: 'OccupancyIdentifier' });
+  const commas = !multiLine && rand() < 0.5;
+  pieces.push({ sep: multiLine ? '\n' : commas ? ', ' : ' ' });
+  pieces.push({ text: cs(z!.city), label: 'PlaceName' });
+  pieces.push({ sep: commas || rand() < 0.3 ? ', ' : ' ' });
+  const stateText = rand() < 0.08 && stateNames.has(z!.state) ? cs(stateNames.get(z!.state)!) : z!.state;
+  const zipText = rand() < 0.25 ? `${z!.zip}-${String(Math.floor(rand() * 9999)).padStart(4, '0')}` : z!.zip;
+  const r = rand();
+  if (r < 0.06) pieces.push({ text: zipText, label: 'ZipCode' }, { sep: ' ' }, { text: stateText, label: 'StateName' });
+  else if (r < 0.12) pieces.push({ text: stateText, label: 'StateName' });
+  else if (r < 0.16) pieces.push({ text: zipText, label: 'ZipCode' });
+  else pieces.push({ text: stateText, label: 'StateName' }, { sep: rand() < 0.1 ? ', ' : ' ' }, { text: zipText, label: 'ZipCode' });
+  if (rand() < 0.03) pieces.push({ sep: rand() < 0.5 ? ' ' : '\n' }, { text: pick(['USA', 'US', 'United States']), label: 'CountryName' });
+  examples.push(compose(pieces));
+}
+
+const lines: string[] = [];
+for (const a of examples) {
+  const tokens = tokenize(a.text);
+  if (tokens.length === 0) continue;
+  const labels = labelTokens(tokens, a.gold);
+  const x: string[][] = tokens.map(() => []);
+  extractFeatures(tokens, { zipdb: zipDatabase() }, (i, f) => x[i]!.push(f));
+  lines.push(JSON.stringify({ x, y: labels }));
+}
+writeFileSync(outPath, `${lines.join('\n')}\n`);
+process.stdout.write(`${JSON.stringify({ out: outPath, sequences: lines.length, trainRecords: train.length, fold: foldArg ?? null })}\n`);

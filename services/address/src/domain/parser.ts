@@ -1,0 +1,248 @@
+// The address parser: tokens → CRF labels (with USPS/ZIP-database features) → labeled components and
+// typed fields, each with a confidence. Never throws on input: junk gets a low-confidence parse.
+import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/address.js';
+import { CrfModel } from './crf.js';
+import { COMPONENT_TYPE_OF, type Label } from './labels.js';
+import { STATE_CODE } from './tables.js';
+import { tokenize, type Token } from './tokens.js';
+import { zipDatabase, type ZipDatabase } from './zipdb.js';
+
+/** What callers give us: one free-form string (one or several lines) and/or structured fields. */
+export interface AddressInput {
+  freeform?: string;
+  recipient?: string;
+  line1?: string;
+  line2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+}
+
+export interface ParsedToken extends Token {
+  label: Label;
+  confidence: number;
+}
+
+export interface ParsedComponent {
+  type: ComponentType;
+  label: Label;
+  text: string;
+  confidence: number;
+  /** Index range of the tokens [first, last]. */
+  first: number;
+  last: number;
+}
+
+export interface ParsedFields {
+  recipient: string;
+  addressNumber: string;
+  streetPredirection: string;
+  streetName: string;
+  streetType: string;
+  streetPostdirection: string;
+  unitType: string;
+  unitId: string;
+  poBox: string;
+  ruralRoute: string;
+  city: string;
+  state: string;
+  zip: string;
+  zip4: string;
+}
+
+export interface Parse {
+  /** The text that was tokenized (structured input joined by new lines). */
+  text: string;
+  tokens: ParsedToken[];
+  components: ParsedComponent[];
+  fields: ParsedFields;
+  kind: AddressKind;
+  confidence: number;
+  /** ZIP written in a sloppy form and read differently ("30260.0" → "30260", "5146" → "05146"). */
+  zipRepair?: { original: string; zip: string; how: 'decimal' | 'leading-zero' | 'nine-digits' };
+}
+
+const SECOND_STREET: Partial<Record<Label, ComponentType>> = {
+  StreetName: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME,
+  StreetNamePostType: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_POST_TYPE,
+  StreetNamePreDirectional: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_PRE_DIRECTIONAL,
+  StreetNamePostDirectional: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_POST_DIRECTIONAL,
+  StreetNamePreType: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_PRE_TYPE,
+};
+
+/** Text of a token without surrounding punctuation, as written. */
+export function tokenText(raw: string): string {
+  if (raw === '#' || raw === '&' || raw === '%') return raw;
+  return raw.replace(/^\(+/, '').replace(/[,;)]+$/, '').replace(/\.+$/, (m) => (/[A-Za-z]\.[A-Za-z]/.test(raw) ? m : ''));
+}
+
+/** Reads a ZIP written sloppily: "30260.0" (spreadsheet float), "5146" (lost leading zero), "956701234". */
+export function repairZip(value: string): { zip: string; zip4: string; how?: 'decimal' | 'leading-zero' | 'nine-digits' } | undefined {
+  const v = value.trim();
+  let m = /^(\d{5})(?:[-\s–—]?(\d{4}))?$/.exec(v);
+  if (m) return { zip: m[1]!, zip4: m[2] ?? '', ...(v.length === 9 ? { how: 'nine-digits' as const } : {}) };
+  m = /^(\d{3,5})\.0+$/.exec(v);
+  if (m) return { zip: m[1]!.padStart(5, '0'), zip4: '', how: 'decimal' };
+  m = /^(\d{3,4})(?:-(\d{4}))?$/.exec(v);
+  if (m) return { zip: m[1]!.padStart(5, '0'), zip4: m[2] ?? '', how: 'leading-zero' };
+  return undefined;
+}
+
+export class AddressParser {
+  constructor(
+    readonly model: CrfModel = CrfModel.load(),
+    readonly zipdb: ZipDatabase = zipDatabase(),
+  ) {}
+
+  parse(input: AddressInput | string): Parse {
+    const src: AddressInput = typeof input === 'string' ? { freeform: input } : input;
+    const structuredLastLine = Boolean(src.city?.trim() || src.state?.trim() || src.postalCode?.trim());
+    const parts: Array<{ text: string; allowed?: ReadonlySet<number> }> = [];
+    const only = (...labels: Label[]) => new Set(labels.map((l) => this.model.labelIndex.get(l)!).filter((i) => i !== undefined));
+    const streetOnly = structuredLastLine
+      ? new Set(this.model.labels.map((_, i) => i).filter((i) => !['PlaceName', 'StateName', 'ZipCode', 'ZipPlus4', 'CountryName'].includes(this.model.labels[i]!)))
+      : undefined;
+    let zipRepair: Parse['zipRepair'];
+    if (src.recipient?.trim()) parts.push({ text: src.recipient, allowed: only('Recipient') });
+    if (src.freeform?.trim() && !src.line1?.trim()) parts.push({ text: src.freeform, allowed: streetOnly });
+    if (src.line1?.trim()) parts.push({ text: src.line1, allowed: streetOnly });
+    if (src.line2?.trim()) parts.push({ text: src.line2, allowed: streetOnly });
+    if (src.city?.trim()) parts.push({ text: `${src.city.trim().replace(/,+$/, '')},`, allowed: only('PlaceName') });
+    if (src.state?.trim()) parts.push({ text: src.state, allowed: only('StateName') });
+    if (src.postalCode?.trim()) {
+      const repaired = repairZip(src.postalCode);
+      let text = src.postalCode.trim();
+      if (repaired) {
+        text = repaired.zip4 ? `${repaired.zip}-${repaired.zip4}` : repaired.zip;
+        if (repaired.how && repaired.how !== 'nine-digits') zipRepair = { original: src.postalCode.trim(), zip: repaired.zip, how: repaired.how };
+      }
+      parts.push({ text, allowed: only('ZipCode', 'ZipPlus4') });
+    }
+    // Structured fields become lines of one text; city/state/ZIP share the last line.
+    let text = '';
+    const allowedRanges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }> = [];
+    for (const p of parts) {
+      const isLastLine = p.allowed && (p.allowed.has(this.model.labelIndex.get('StateName')!) || p.allowed.has(this.model.labelIndex.get('ZipCode')!)) && p.allowed.size <= 2;
+      if (text !== '') text += isLastLine ? ' ' : '\n';
+      allowedRanges.push({ start: text.length, end: text.length + p.text.length, allowed: p.allowed });
+      text += p.text;
+    }
+    return this.parseText(text, allowedRanges, zipRepair);
+  }
+
+  private parseText(text: string, ranges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }>, zipRepair: Parse['zipRepair']): Parse {
+    const tokens = tokenize(text);
+    const allowed = tokens.map((t) => ranges.find((r) => t.start >= r.start && t.start < r.end)?.allowed);
+    const tagging = this.model.tag(tokens, { zipdb: this.zipdb }, allowed.some(Boolean) ? allowed : undefined);
+    const parsed: ParsedToken[] = tokens.map((t, i) => ({ ...t, label: this.model.labels[tagging.labels[i]!] as Label, confidence: tagging.marginals[i]! }));
+    const components = this.components(parsed);
+    const fields = this.fields(parsed);
+    if (!zipRepair && fields.zip) {
+      const zipToken = parsed.find((t) => t.label === 'ZipCode');
+      if (zipToken) {
+        const r = repairZip(tokenText(zipToken.raw));
+        if (r?.how === 'decimal' || r?.how === 'leading-zero') zipRepair = { original: tokenText(zipToken.raw), zip: r.zip, how: r.how };
+      }
+    }
+    const kind = this.kindOf(parsed, fields);
+    let confidence = tagging.sequenceProbability;
+    if (tokens.length === 0) confidence = 0;
+    else {
+      const junk = parsed.filter((t) => t.label === 'NotAddress').length / parsed.length;
+      if (kind === AddressKind.ADDRESS_KIND_UNKNOWN) confidence *= 0.5;
+      confidence *= 1 - junk;
+      if (tokens.some((t) => /nonlatin/.test(t.norm) || (/\p{L}/u.test(t.norm) && !/[A-Z0-9]/.test(t.norm)))) confidence *= 0.3;
+    }
+    return { text, tokens: parsed, components, fields, kind, confidence: round(confidence), ...(zipRepair ? { zipRepair } : {}) };
+  }
+
+  private components(tokens: ParsedToken[]): ParsedComponent[] {
+    const out: ParsedComponent[] = [];
+    let intersection = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.label === 'IntersectionSeparator') intersection = true;
+      const type = (intersection && SECOND_STREET[t.label]) || COMPONENT_TYPE_OF[t.label];
+      const prev = out[out.length - 1];
+      const text = tokenText(t.raw);
+      if (prev && prev.type === type && !tokens[i - 1]!.endsSegment) {
+        prev.text = `${prev.text} ${text}`;
+        prev.confidence = Math.min(prev.confidence, t.confidence);
+        prev.last = i;
+      } else {
+        out.push({ type, label: t.label, text, confidence: t.confidence, first: i, last: i });
+      }
+    }
+    for (const c of out) c.confidence = round(c.confidence);
+    return out;
+  }
+
+  private fields(tokens: ParsedToken[]): ParsedFields {
+    const by = (labels: Label[], stopAtIntersection = true): string => {
+      const words: string[] = [];
+      for (const t of tokens) {
+        if (stopAtIntersection && t.label === 'IntersectionSeparator') break;
+        if (labels.includes(t.label)) words.push(tokenText(t.raw));
+      }
+      return words.join(' ').replace(/\s+/g, ' ').trim();
+    };
+    let unitType = by(['OccupancyType']);
+    let unitId = by(['OccupancyIdentifier']);
+    if (!unitType && !unitId) {
+      unitType = by(['SubaddressType']);
+      unitId = by(['SubaddressIdentifier']);
+    }
+    if (!unitType && unitId.startsWith('#')) {
+      unitType = '#';
+      unitId = unitId.slice(1).trim();
+    }
+    if (unitId.startsWith('#')) unitId = unitId.slice(1).trim();
+    const stateText = by(['StateName'], false);
+    const stateCode = STATE_CODE.get(stateText.toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ').trim());
+    let zip = '';
+    let zip4 = by(['ZipPlus4'], false).replace(/\D/g, '');
+    const zipText = by(['ZipCode'], false);
+    const repaired = zipText ? repairZip(zipText.split(' ')[0]!) : undefined;
+    if (repaired) {
+      zip = repaired.zip;
+      if (repaired.zip4) zip4 = repaired.zip4;
+    } else if (zipText) {
+      zip = zipText;
+    }
+    const box = by(['USPSBoxID']).replace(/^#\s*/, '');
+    return {
+      recipient: by(['Recipient'], false),
+      addressNumber: by(['AddressNumberPrefix', 'AddressNumber', 'AddressNumberSuffix']),
+      streetPredirection: by(['StreetNamePreDirectional']),
+      streetName: by(['StreetNamePreModifier', 'StreetNamePreType', 'StreetName', 'StreetNamePostModifier']),
+      streetType: by(['StreetNamePostType']),
+      streetPostdirection: by(['StreetNamePostDirectional']),
+      unitType,
+      unitId,
+      poBox: box,
+      ruralRoute: by(['USPSBoxGroupType', 'USPSBoxGroupID']).replace(/#\s*/, ''),
+      city: by(['PlaceName'], false),
+      state: stateCode ?? stateText,
+      zip,
+      zip4,
+    };
+  }
+
+  private kindOf(tokens: ParsedToken[], f: ParsedFields): AddressKind {
+    const has = (l: Label) => tokens.some((t) => t.label === l);
+    const group = f.ruralRoute.toUpperCase();
+    const boxType = tokens.filter((t) => t.label === 'USPSBoxType').map((t) => t.norm).join(' ');
+    if (/^(PSC|CMR|UNIT)\b/.test(group) || /^(PSC|CMR)\b/.test(boxType) || ['AA', 'AE', 'AP'].includes(f.state) || /^(APO|FPO|DPO)$/i.test(f.city)) {
+      if (group || boxType || f.poBox) return AddressKind.ADDRESS_KIND_MILITARY;
+    }
+    if (/GENERAL DELIVERY/.test(boxType)) return AddressKind.ADDRESS_KIND_GENERAL_DELIVERY;
+    if (group && /^(RR|R R|RURAL|RFD|HC|HCR|STAR|HIGHWAY CONTRACT|RT|RTE|ROUTE)/.test(group)) return AddressKind.ADDRESS_KIND_RURAL_ROUTE;
+    if (has('AddressNumber') && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
+    if (f.poBox || boxType) return AddressKind.ADDRESS_KIND_PO_BOX;
+    if (has('IntersectionSeparator') || has('CornerOf')) return AddressKind.ADDRESS_KIND_INTERSECTION;
+    if (f.streetName) return AddressKind.ADDRESS_KIND_STREET;
+    return AddressKind.ADDRESS_KIND_UNKNOWN;
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
