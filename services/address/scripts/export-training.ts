@@ -59,7 +59,7 @@ function compose(pieces: Array<{ text: string; label: Label } | { sep: string }>
 
 function variant(a: LabeledAddress, fn: (s: string) => string): LabeledAddress {
   // Rebuild token by token so offsets stay right.
-  return compose(a.gold.map((g, i) => ({ text: fn(g.text), label: g.label, ...(i === 0 ? {} : {}) })).filter((g) => g.text !== ''));
+  return compose(a.gold.map((g) => ({ text: fn(g.text), label: g.label })).filter((g) => g.text !== ''));
 }
 
 const examples: LabeledAddress[] = [...train, ...extra, ...osm];
@@ -74,6 +74,50 @@ const STREET_LABELS = new Set<Label>([
   'StreetName', 'StreetNamePostType', 'StreetNamePostDirectional', 'StreetNamePostModifier', 'OccupancyType', 'OccupancyIdentifier',
   'SubaddressType', 'SubaddressIdentifier', 'BuildingName', 'USPSBoxType', 'USPSBoxID', 'USPSBoxGroupType', 'USPSBoxGroupID',
 ]);
+const nameWords = [...new Set(train.flatMap((a) => a.gold.filter((g) => g.label === 'StreetName' && /^[A-Za-z]{3,}$/.test(g.text)).map((g) => g.text)))];
+const SUFFIXES = ['ST', 'STREET', 'AVE', 'AVENUE', 'RD', 'ROAD', 'DR', 'DRIVE', 'BLVD', 'LN', 'LANE', 'CT', 'WAY', 'PL', 'PKWY', 'HWY', 'CIR', 'TER', 'TRL', 'PIKE', 'LOOP', 'SQ', 'PLZ', 'CV', 'XING', 'RUN', 'PT'];
+const DIRS = ['N', 'S', 'E', 'W', 'NE', 'NW', 'SE', 'SW', 'NORTH', 'SOUTH', 'EAST', 'WEST', 'N.', 'S.'];
+const UNITS = ['STE', 'SUITE', 'APT', 'UNIT', '#', 'FL', 'RM', 'BLDG', 'STE.', 'APT.', 'LOT', 'SPC', 'DEPT', 'TRLR', 'PMB'];
+/** A street line generated from the USPS tables and training street names (labels by construction). */
+function syntheticStreet(): Array<{ text: string; label: Label }> {
+  const out: Array<{ text: string; label: Label }> = [];
+  const r = rand();
+  if (r < 0.12) {
+    out.push({ text: pick(['PO BOX', 'P.O. BOX', 'PO Box', 'POST OFFICE BOX', 'BOX', 'P O BOX', 'PO DRAWER', 'POB']), label: 'USPSBoxType' });
+    out.push({ text: String(Math.floor(rand() * 99999) + 1), label: 'USPSBoxID' });
+    return out;
+  }
+  if (r < 0.17) {
+    out.push({ text: pick(['RR', 'RURAL ROUTE', 'HC', 'R.R.', 'RT', 'HCR']), label: 'USPSBoxGroupType' });
+    out.push({ text: String(Math.floor(rand() * 20) + 1), label: 'USPSBoxGroupID' });
+    out.push({ text: 'BOX', label: 'USPSBoxType' });
+    out.push({ text: String(Math.floor(rand() * 999) + 1), label: 'USPSBoxID' });
+    return out;
+  }
+  out.push({ text: String(Math.floor(rand() * 10 ** (1 + Math.floor(rand() * 5)))), label: 'AddressNumber' });
+  if (rand() < 0.04) out.push({ text: pick(['1/2', 'A', 'B']), label: 'AddressNumberSuffix' });
+  if (rand() < 0.22) out.push({ text: pick(DIRS), label: 'StreetNamePreDirectional' });
+  if (rand() < 0.15) {
+    const k = 1 + Math.floor(rand() * 120);
+    out.push({ text: `${k}${k % 10 === 1 && k % 100 !== 11 ? 'ST' : k % 10 === 2 && k % 100 !== 12 ? 'ND' : k % 10 === 3 && k % 100 !== 13 ? 'RD' : 'TH'}`, label: 'StreetName' });
+  } else {
+    const words = 1 + (rand() < 0.3 ? 1 : 0);
+    for (let w = 0; w < words; w++) out.push({ text: pick(nameWords).toUpperCase(), label: 'StreetName' });
+  }
+  if (rand() < 0.88) out.push({ text: pick(SUFFIXES), label: 'StreetNamePostType' });
+  if (rand() < 0.12) out.push({ text: pick(DIRS), label: 'StreetNamePostDirectional' });
+  const u = rand();
+  if (u < 0.25) {
+    out.push({ text: pick(UNITS), label: 'OccupancyType' });
+    out.push({ text: pick([String(Math.floor(rand() * 2000) + 1), 'A', 'B', `${Math.floor(rand() * 9) + 1}A`, `${Math.floor(rand() * 20) + 1}00`]), label: 'OccupancyIdentifier' });
+  } else if (u < 0.29) {
+    out.push({ text: `#${Math.floor(rand() * 999) + 1}`, label: 'OccupancyIdentifier' });
+  } else if (u < 0.32) {
+    out.push({ text: String(Math.floor(rand() * 900) + 100), label: 'OccupancyIdentifier' });
+  }
+  return out;
+}
+
 const streets = train.filter((a) => a.gold.every((g) => STREET_LABELS.has(g.label)) && a.gold.some((g) => g.label === 'AddressNumber' || g.label === 'USPSBoxID'));
 const recipients = train.filter((a) => a.gold.every((g) => g.label === 'Recipient'));
 const zipRows = [...Array.from({ length: 4000 }, () => String(Math.floor(rand() * 99999)).padStart(5, '0'))]
@@ -81,7 +125,7 @@ const zipRows = [...Array.from({ length: 4000 }, () => String(Math.floor(rand() 
   .filter((r) => r !== undefined && /^[A-Z]/.test(r.city) && r.city.length < 25);
 const title = (s: string) => s.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase());
 const stateNames = new Map<string, string>([['CA', 'California'], ['NY', 'New York'], ['TX', 'Texas'], ['FL', 'Florida'], ['IL', 'Illinois'], ['GA', 'Georgia'], ['PA', 'Pennsylvania'], ['OH', 'Ohio'], ['NC', 'North Carolina'], ['NJ', 'New Jersey']]);
-for (let k = 0; k < 2500 && streets.length > 0 && zipRows.length > 0; k++) {
+for (let k = 0; k < 4000 && streets.length > 0 && zipRows.length > 0; k++) {
   const s = pick(streets);
   const z = pick(zipRows);
   const upper = rand() < 0.6;
@@ -94,8 +138,12 @@ for (let k = 0; k < 2500 && streets.length > 0 && zipRows.length > 0; k++) {
   } else if (rand() < 0.05) {
     pieces.push({ text: pick(['%', 'C/O', 'ATTN:', 'c/o']), label: 'Recipient' }, { text: cs(pick(['John Smith', 'Mary Doe', 'Accounts Payable', 'Robert Lee', 'Jane Roe'])), label: 'Recipient' }, { sep: multiLine ? '\n' : ' ' });
   }
-  for (const g of s.gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text.replace(/[,;]$/, ''), label: g.label });
-  if (rand() < 0.06) pieces.push({ text: String(1 + Math.floor(rand() * 400)), label: 'OccupancyIdentifier' });
+  if (rand() < 0.5) {
+    for (const g of syntheticStreet()) pieces.push({ text: upper ? g.text : title(g.text), label: g.label });
+  } else {
+    for (const g of s.gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text.replace(/[,;]$/, ''), label: g.label });
+    if (rand() < 0.06) pieces.push({ text: String(1 + Math.floor(rand() * 400)), label: 'OccupancyIdentifier' });
+  }
   const commas = !multiLine && rand() < 0.5;
   pieces.push({ sep: multiLine ? '\n' : commas ? ', ' : ' ' });
   pieces.push({ text: cs(z!.city), label: 'PlaceName' });

@@ -133,14 +133,54 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): { city: string[]; stat
   return { city, state };
 }
 
-/**
- * Calls `emit(i, feature)` for every feature of every token. Features are short strings; the model holds
- * a weight per (feature, label).
- */
-export function extractFeatures(tokens: Token[], ctx: FeatureContext, emit: (i: number, feature: string) => void): void {
+/** Features of a token that depend on its own text only (so the tagger can cache them per text). */
+export function intrinsicFeatures(t: Token, ctx: FeatureContext): string[] {
+  const f: string[] = [];
+  const shape = shapeOf(t.norm);
+  f.push(`s=${shape}`);
+  if (shape === 'w' || shape === 'AA' || shape === 'A' || shape === 'ord' || shape === 'w-w' || shape === 'an' || shape === '#' || shape === '&' || shape === '%') {
+    f.push(`w=${t.norm}`);
+  }
+  if (shape === 'w') f.push(`len=${Math.min(t.norm.length, 8)}`);
+  if (shape === 'w' && !/[AEIOUY]/.test(t.norm.slice(1))) f.push('novowel');
+  if (t.raw.endsWith('.') || /\.[,;)]$/.test(t.raw)) f.push('dot');
+  lexicalFlags(t, f);
+  if (isZip5(t.norm)) f.push(ctx.zipdb.lookup(t.norm) ? 'zipknown' : 'zipunknown');
+  return f;
+}
+
+/** The part of a token's intrinsic features its neighbours see (prefixed with their offset). */
+export function neighbourFeatures(intrinsic: readonly string[]): string[] {
+  return intrinsic.filter((x) => !x.startsWith('len=') && x !== 'novowel');
+}
+
+/** Prefix of a neighbour's features by offset d = j - i. */
+export const OFFSET_PREFIX: Record<number, string> = { [-2]: 'p2:', [-1]: 'p1:', 1: 'n1:', 2: 'n2:' };
+export const NEIGHBOUR_OFFSETS = [-2, -1, 1, 2] as const;
+
+export interface FeatureVisitor {
+  /** Token i gets token j's intrinsic features: its own (d = 0) or a neighbour's (prefixed). */
+  token(i: number, j: number, d: number): void;
+  /** Any other feature of token i (position, gazetteer, word pairs). */
+  feature(i: number, f: string): void;
+}
+
+const constants = (name: string, n: number) => Array.from({ length: n + 1 }, (_, k) => `${name}=${k}`);
+const FROM_END = constants('fromEnd', 5);
+const SEG = constants('seg', 3);
+const SEG_FROM_END = constants('segFromEnd', 3);
+const tagStrings = new Map<string, string>();
+const tagged = (prefix: string, tag: string) => {
+  const key = prefix + tag;
+  let v = tagStrings.get(key);
+  if (v === undefined) tagStrings.set(key, (v = key));
+  return v;
+};
+
+/** Walks every feature of every token (see FeatureVisitor). */
+export function visitFeatures(tokens: Token[], ctx: FeatureContext, v: FeatureVisitor): void {
   const n = tokens.length;
   if (n === 0) return;
-  const base: string[][] = new Array(n);
   const gaz = gazetteer(tokens, ctx);
   let lastZipIdx = -1;
   let firstNumIdx = -1;
@@ -148,64 +188,69 @@ export function extractFeatures(tokens: Token[], ctx: FeatureContext, emit: (i: 
   for (let i = 0; i < n; i++) {
     const nm = tokens[i]!.norm;
     if (isZipLike(nm)) lastZipIdx = i;
-    if (firstNumIdx < 0 && /^\d/.test(nm)) firstNumIdx = i;
+    if (firstNumIdx < 0 && nm.charCodeAt(0) >= 48 && nm.charCodeAt(0) <= 57) firstNumIdx = i;
     if (firstBoxIdx < 0 && (nm === 'BOX' || nm === 'POB' || nm === 'PO' || nm === 'POBOX')) firstBoxIdx = i;
   }
   const lastLine = tokens[n - 1]!.line;
   const lastSeg = tokens[n - 1]!.segment;
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
-    const f: string[] = [];
-    const shape = shapeOf(t.norm);
-    f.push(`s=${shape}`);
-    if (shape === 'w' || shape === 'AA' || shape === 'A' || shape === 'ord' || shape === 'w-w' || shape === 'an' || shape === '#' || shape === '&' || shape === '%') {
-      f.push(`w=${t.norm}`);
-    }
-    if (shape === 'w') f.push(`len=${Math.min(t.norm.length, 8)}`);
-    if (shape === 'w' && !/[AEIOUY]/.test(t.norm.slice(1))) f.push('novowel');
-    if (t.raw.endsWith('.') || /\.[,;)]$/.test(t.raw)) f.push('dot');
-    if (gaz.city[i]) f.push(`g=${gaz.city[i]}`);
-    if (gaz.state[i]) f.push(`gs=${gaz.state[i]}`);
-    lexicalFlags(t, f);
-    if (isZip5(t.norm)) f.push(ctx.zipdb.lookup(t.norm) ? 'zipknown' : 'zipunknown');
-    base[i] = f;
-  }
-  const ctxKeys = (f: string[]) => f.filter((x) => !x.startsWith('len=') && x !== 'novowel');
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i]!;
-    emit(i, 'bias');
-    for (const x of base[i]!) emit(i, x);
-    if (i === 0) emit(i, 'first');
-    if (i === n - 1) emit(i, 'last');
-    emit(i, `fromEnd=${Math.min(n - 1 - i, 5)}`);
-    if (t.endsSegment) emit(i, 'segEnd');
-    if (t.raw.startsWith('(')) emit(i, 'lpar');
-    if (i === 0 || tokens[i - 1]!.line !== t.line) emit(i, 'lineStart');
-    if (i === n - 1 || tokens[i + 1]!.line !== t.line) emit(i, 'lineEnd');
-    if (lastLine > 0) emit(i, t.line === lastLine ? 'lastLine' : t.line === 0 ? 'firstLine' : 'midLine');
+    v.feature(i, 'bias');
+    v.token(i, i, 0);
+    if (gaz.city[i]) v.feature(i, tagged('g=', gaz.city[i]!));
+    if (gaz.state[i]) v.feature(i, tagged('gs=', gaz.state[i]!));
+    if (i === 0) v.feature(i, 'first');
+    if (i === n - 1) v.feature(i, 'last');
+    v.feature(i, FROM_END[Math.min(n - 1 - i, 5)]!);
+    if (t.endsSegment) v.feature(i, 'segEnd');
+    if (t.raw.startsWith('(')) v.feature(i, 'lpar');
+    if (i === 0 || tokens[i - 1]!.line !== t.line) v.feature(i, 'lineStart');
+    if (i === n - 1 || tokens[i + 1]!.line !== t.line) v.feature(i, 'lineEnd');
+    if (lastLine > 0) v.feature(i, t.line === lastLine ? 'lastLine' : t.line === 0 ? 'firstLine' : 'midLine');
     if (lastSeg > 0) {
-      emit(i, `segFromEnd=${Math.min(lastSeg - t.segment, 3)}`);
-      emit(i, `seg=${Math.min(t.segment, 3)}`);
+      v.feature(i, SEG_FROM_END[Math.min(lastSeg - t.segment, 3)]!);
+      v.feature(i, SEG[Math.min(t.segment, 3)]!);
     }
-    if (lastZipIdx >= 0) emit(i, i < lastZipIdx ? 'beforeZip' : i === lastZipIdx ? 'atZip' : 'afterZip');
-    if (firstNumIdx >= 0) emit(i, i < firstNumIdx ? 'beforeNum' : i === firstNumIdx ? 'atNum' : 'afterNum');
-    if (firstBoxIdx >= 0 && i > firstBoxIdx) emit(i, 'afterBox');
-    for (const d of [-2, -1, 1, 2]) {
+    if (lastZipIdx >= 0) v.feature(i, i < lastZipIdx ? 'beforeZip' : i === lastZipIdx ? 'atZip' : 'afterZip');
+    if (firstNumIdx >= 0) v.feature(i, i < firstNumIdx ? 'beforeNum' : i === firstNumIdx ? 'atNum' : 'afterNum');
+    if (firstBoxIdx >= 0 && i > firstBoxIdx) v.feature(i, 'afterBox');
+    for (const d of NEIGHBOUR_OFFSETS) {
       const j = i + d;
-      const p = d < 0 ? `p${-d}:` : `n${d}:`;
+      const p = OFFSET_PREFIX[d]!;
       if (j < 0) {
-        emit(i, `${p}BOS`);
+        v.feature(i, tagged(p, 'BOS'));
         continue;
       }
       if (j >= n) {
-        emit(i, `${p}EOS`);
+        v.feature(i, tagged(p, 'EOS'));
         continue;
       }
-      for (const x of ctxKeys(base[j]!)) emit(i, p + x);
-      if (d === -1 && tokens[j]!.endsSegment) emit(i, 'p1:segEnd');
-      if (d === 1 && t.endsSegment) emit(i, 'n1:afterSeg');
+      v.token(i, j, d);
+      if (gaz.city[j]) v.feature(i, tagged(`${p}g=`, gaz.city[j]!));
+      if (gaz.state[j]) v.feature(i, tagged(`${p}gs=`, gaz.state[j]!));
+      if (d === -1 && tokens[j]!.endsSegment) v.feature(i, 'p1:segEnd');
+      if (d === 1 && t.endsSegment) v.feature(i, 'n1:afterSeg');
     }
-    // Word pairs with the neighbours (the model learns phrases such as "PO BOX", "SUITE 100").
-    if (i > 0) emit(i, `pw=${tokens[i - 1]!.norm}|${shapeOf(t.norm) === 'w' || shapeOf(t.norm) === 'AA' ? t.norm : shapeOf(t.norm)}`);
+    // Word pairs with the previous token (the model learns phrases such as "PO BOX", "SUITE 100").
+    if (i > 0) {
+      const shape = shapeOf(t.norm);
+      v.feature(i, `pw=${tokens[i - 1]!.norm}|${shape === 'w' || shape === 'AA' ? t.norm : shape}`);
+    }
   }
+}
+
+/**
+ * Calls `emit(i, feature)` for every feature of every token, as strings (training export; the tagger
+ * walks the same features through visitFeatures with cached weights).
+ */
+export function extractFeatures(tokens: Token[], ctx: FeatureContext, emit: (i: number, feature: string) => void): void {
+  const own = tokens.map((t) => intrinsicFeatures(t, ctx));
+  const seen = own.map(neighbourFeatures);
+  visitFeatures(tokens, ctx, {
+    token(i, j, d) {
+      if (d === 0) for (const f of own[j]!) emit(i, f);
+      else for (const f of seen[j]!) emit(i, OFFSET_PREFIX[d]! + f);
+    },
+    feature: emit,
+  });
 }

@@ -22,8 +22,20 @@ const CITY_WORD_CANON: Record<string, string> = {
   JUNCTION: 'JCT', LAKE: 'LK', BEACH: 'BCH', ISLAND: 'IS', FALLS: 'FLS', TOWNSHIP: 'TWP', TWNSHP: 'TWP',
 };
 
+const keyMemo = new Map<string, string>();
+
 /** The lookup key of a place name: upper case, no accents or punctuation, common abbreviations unified. */
 export function cityKey(name: string): string {
+  let key = keyMemo.get(name);
+  if (key === undefined) {
+    key = computeCityKey(name);
+    if (keyMemo.size > 50_000) keyMemo.clear();
+    keyMemo.set(name, key);
+  }
+  return key;
+}
+
+function computeCityKey(name: string): string {
   const words = name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
