@@ -22,8 +22,8 @@ export interface Tagging {
   sequenceProbability: number;
 }
 
-/** Labels whose own evidence trails the best label by more than this (nats) are pruned from the lattice. */
-export const PRUNE = { margin: 10 };
+/** Labels kept per token by the beam search. */
+export const BEAM = { width: 10 };
 
 interface TokenWeights {
   own: Float64Array[];
@@ -121,31 +121,69 @@ export class CrfModel {
         for (let l = 0; l < L; l++) if (!set.has(l)) score[i * L + l] = -1e9;
       }
     }
-    // Prune the lattice: per token, only labels whose state score is within PRUNE_MARGIN of the best
-    // (a label 20 nats behind on its own evidence almost never wins; transitions here stay within a few
-    // nats). Viterbi and forward–backward then run over a handful of labels per token instead of all.
-    const cand: Int32Array[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      let m = -Infinity;
-      for (let l = 0; l < L; l++) if (score[i * L + l]! > m) m = score[i * L + l]!;
-      const keep: number[] = [];
-      for (let l = 0; l < L; l++) if (score[i * L + l]! >= m - PRUNE.margin) keep.push(l);
-      cand[i] = Int32Array.from(keep);
-    }
+    // Beam Viterbi: at each token, every label is extended from the surviving labels of the previous
+    // token, and only the BEAM best (by path score) survive. Forward–backward then runs over the
+    // surviving lattice. With BEAM = 10 of 28 labels the best path matches exact Viterbi on all training
+    // records; the cost is n·L·BEAM instead of n·L².
+    const K = Math.min(BEAM.width, L);
     const T = this.trans;
     const E = this.expTrans;
-    // Viterbi over candidates; best/back are indexed by candidate position.
+    const cand: Int32Array[] = new Array(n);
     const best: Float64Array[] = new Array(n);
     const back: Int32Array[] = new Array(n);
-    best[0] = Float64Array.from(cand[0]!, (l) => score[l]!);
+    const full = new Float64Array(L);
+    const fullArg = new Int32Array(L);
+    const keepTop = (i: number) => {
+      // Indices of the K largest of `full` (ties by label order), skipping impossible (-1e9) labels.
+      const idx = new Int32Array(K);
+      const val = new Float64Array(K);
+      let size = 0;
+      for (let l = 0; l < L; l++) {
+        const v = full[l]!;
+        if (v < -1e8) continue;
+        if (size < K) {
+          let p = size++;
+          while (p > 0 && val[p - 1]! < v) {
+            val[p] = val[p - 1]!;
+            idx[p] = idx[p - 1]!;
+            p--;
+          }
+          val[p] = v;
+          idx[p] = l;
+        } else if (v > val[K - 1]!) {
+          let p = K - 1;
+          while (p > 0 && val[p - 1]! < v) {
+            val[p] = val[p - 1]!;
+            idx[p] = idx[p - 1]!;
+            p--;
+          }
+          val[p] = v;
+          idx[p] = l;
+        }
+      }
+      if (size === 0) {
+        // Every label was excluded: keep the best raw one so a path always exists.
+        let b = 0;
+        for (let l = 1; l < L; l++) if (full[l]! > full[b]!) b = l;
+        idx[0] = b;
+        val[0] = full[b]!;
+        size = 1;
+      }
+      cand[i] = idx.slice(0, size);
+      best[i] = val.slice(0, size);
+      const bk = new Int32Array(size);
+      for (let y = 0; y < size; y++) bk[y] = fullArg[idx[y]!]!;
+      back[i] = bk;
+    };
+    for (let l = 0; l < L; l++) {
+      full[l] = score[l]!;
+      fullArg[l] = 0;
+    }
+    keepTop(0);
     for (let i = 1; i < n; i++) {
-      const ci = cand[i]!;
       const cp = cand[i - 1]!;
       const bp = best[i - 1]!;
-      const bi = new Float64Array(ci.length);
-      const ki = new Int32Array(ci.length);
-      for (let y = 0; y < ci.length; y++) {
-        const b = ci[y]!;
+      for (let b = 0; b < L; b++) {
         let m = -Infinity;
         let arg = 0;
         for (let x = 0; x < cp.length; x++) {
@@ -155,18 +193,18 @@ export class CrfModel {
             arg = x;
           }
         }
-        bi[y] = m + score[i * L + b]!;
-        ki[y] = arg;
+        full[b] = m + score[i * L + b]!;
+        fullArg[b] = arg;
       }
-      best[i] = bi;
-      back[i] = ki;
+      keepTop(i);
     }
     const pos = new Int32Array(n);
     const lastBest = best[n - 1]!;
-    for (let y = 1; y < lastBest.length; y++) if (lastBest[y]! > lastBest[pos[n - 1]!]!) pos[n - 1] = y;
+    pos[n - 1] = 0; // best[] is sorted: the first survivor is the best
     for (let i = n - 1; i > 0; i--) pos[i - 1] = back[i]![pos[i]!]!;
-    const labels = Array.from(pos, (y, i) => cand[i]![y]!);
-    const bestScore = lastBest[pos[n - 1]!]!;
+    const labels = new Array<number>(n);
+    for (let i = 0; i < n; i++) labels[i] = cand[i]![pos[i]!]!;
+    const bestScore = lastBest[0]!;
 
     // Forward–backward over the same lattice, in probability space with per-position scaling.
     const emit: Float64Array[] = new Array(n);
@@ -176,13 +214,16 @@ export class CrfModel {
       let m = -Infinity;
       for (let y = 0; y < ci.length; y++) if (score[i * L + ci[y]!]! > m) m = score[i * L + ci[y]!]!;
       shift[i] = m;
-      emit[i] = Float64Array.from(ci, (l) => Math.exp(score[i * L + l]! - m));
+      const e = new Float64Array(ci.length);
+      for (let y = 0; y < ci.length; y++) e[y] = Math.exp(score[i * L + ci[y]!]! - m);
+      emit[i] = e;
     }
     const alpha: Float64Array[] = new Array(n);
     const beta: Float64Array[] = new Array(n);
     const scale = new Float64Array(n);
-    alpha[0] = Float64Array.from(emit[0]!);
-    let z = alpha[0].reduce((a, b) => a + b, 0);
+    alpha[0] = emit[0]!.slice();
+    let z = 0;
+    for (let y = 0; y < alpha[0].length; y++) z += alpha[0][y]!;
     scale[0] = z;
     for (let y = 0; y < alpha[0].length; y++) alpha[0][y]! /= z;
     for (let i = 1; i < n; i++) {
@@ -220,7 +261,8 @@ export class CrfModel {
     // log Z = Σ log scale + Σ shift (every path picks up every position's shift once).
     let logZ = 0;
     for (let i = 0; i < n; i++) logZ += Math.log(scale[i]!) + shift[i]!;
-    const marginals = Array.from(pos, (y, i) => Math.min(1, alpha[i]![y]! * beta[i]![y]!));
+    const marginals = new Array<number>(n);
+    for (let i = 0; i < n; i++) marginals[i] = Math.min(1, alpha[i]![pos[i]!]! * beta[i]![pos[i]!]!);
     return { labels, marginals, sequenceProbability: Math.min(1, Math.exp(bestScore - logZ)) };
   }
 }

@@ -134,7 +134,12 @@ export class AddressParser {
     const tokens = tokenize(text);
     const allowed = tokens.map((t) => ranges.find((r) => t.start >= r.start && t.start < r.end)?.allowed);
     const tagging = this.model.tag(tokens, { zipdb: this.zipdb }, allowed.some(Boolean) ? allowed : undefined);
-    const parsed: ParsedToken[] = tokens.map((t, i) => ({ ...t, label: this.model.labels[tagging.labels[i]!] as Label, confidence: tagging.marginals[i]! }));
+    // The tokens are ours (fresh from tokenize): label them in place.
+    const parsed = tokens as ParsedToken[];
+    for (let i = 0; i < parsed.length; i++) {
+      parsed[i]!.label = this.model.labels[tagging.labels[i]!] as Label;
+      parsed[i]!.confidence = tagging.marginals[i]!;
+    }
     const components = this.components(parsed);
     const fields = this.fields(parsed);
     if (!zipRepair && fields.zip) {
@@ -178,13 +183,28 @@ export class AddressParser {
   }
 
   private fields(tokens: ParsedToken[]): ParsedFields {
+    // One pass: the words of each label before the first intersection separator, and of all tokens.
+    const before = new Map<Label, string[]>();
+    const anywhere = new Map<Label, string[]>();
+    let crossed = false;
+    for (const t of tokens) {
+      if (t.label === 'IntersectionSeparator') crossed = true;
+      const text = tokenText(t.raw);
+      if (!crossed) (before.get(t.label) ?? before.set(t.label, []).get(t.label)!).push(text);
+      (anywhere.get(t.label) ?? anywhere.set(t.label, []).get(t.label)!).push(text);
+    }
     const by = (labels: Label[], stopAtIntersection = true): string => {
+      const source = stopAtIntersection ? before : anywhere;
+      if (labels.length === 1) return (source.get(labels[0]!) ?? []).join(' ');
+      // Several labels: keep input order.
       const words: string[] = [];
+      let seenSep = false;
       for (const t of tokens) {
-        if (stopAtIntersection && t.label === 'IntersectionSeparator') break;
+        if (t.label === 'IntersectionSeparator') seenSep = true;
+        if (stopAtIntersection && seenSep) break;
         if (labels.includes(t.label)) words.push(tokenText(t.raw));
       }
-      return words.join(' ').replace(/\s+/g, ' ').trim();
+      return words.join(' ');
     };
     let unitType = by(['OccupancyType']);
     let unitId = by(['OccupancyIdentifier']);

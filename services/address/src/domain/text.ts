@@ -1,7 +1,20 @@
 // Small text helpers: Pub 28 clean-up of a word run and a bounded edit distance for spell correction.
 
+const memo = new Map<string, string>();
+
 /** Upper case, accents folded, punctuation removed except "-" inside numbers/words, "/" in fractions and "#". */
 export function pub28Words(s: string): string {
+  if (s === '') return '';
+  let v = memo.get(s);
+  if (v === undefined) {
+    v = computePub28Words(s);
+    if (memo.size >= 50_000) memo.clear();
+    memo.set(s, v);
+  }
+  return v;
+}
+
+function computePub28Words(s: string): string {
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
