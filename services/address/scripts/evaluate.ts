@@ -119,7 +119,9 @@ function bmfScore(get: (r: BmfRow, i: number) => { recipient: string; city: stri
       fails += 1;
       return;
     }
-    const rc = norm(p.recipient) === norm(r.ico);
+    // Care-of markers are ignored on both sides (usaddress drops a lone "%").
+    const who = (x: string) => norm(x.replace(/^\s*(%|C\/O|ATTN:?)\s*/i, ''));
+    const rc = who(p.recipient) === who(r.ico);
     const c = norm(p.city) === norm(r.city);
     const s = norm(p.state) === r.state;
     const z = `${p.zip}-${p.zip4}` === r.zip;
@@ -227,7 +229,7 @@ const report = {
   usaddressStock,
   usaddressRetrainedOnOurSplit: usaddressRetrained,
   realDataIrsBmf: {
-    note: 'IRS EO BMF rows (1 in 97 by hash, 25 state files) as one-line "ICO STREET CITY ST ZIP+4"; a row is right when recipient, city, state and ZIP+4 all match the file\'s columns',
+    note: 'IRS EO BMF rows (1 in 97 by hash, 25 state files) as one-line "ICO STREET CITY ST ZIP+4"; a row is right when recipient (care-of marker ignored), city, state and ZIP+4 all match the file\'s columns',
     clarity: clarityBmf,
     usaddress: usaddressBmf,
   },

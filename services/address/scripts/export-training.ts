@@ -6,7 +6,7 @@
 //     database in the layouts payee files use ("STREET CITY ST ZIP", "…, CITY, ST ZIP-4", multi-line,
 //     ZIP before state, care-of lines).
 // Usage: node dist/scripts/export-training.js <out.jsonl> [--fold i/k]   (i = the fold left out, for CV)
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractFeatures } from '../src/domain/features.js';
 import type { Label } from '../src/domain/labels.js';
@@ -74,6 +74,19 @@ const STREET_LABELS = new Set<Label>([
   'StreetName', 'StreetNamePostType', 'StreetNamePostDirectional', 'StreetNamePostModifier', 'OccupancyType', 'OccupancyIdentifier',
   'SubaddressType', 'SubaddressIdentifier', 'BuildingName', 'USPSBoxType', 'USPSBoxID', 'USPSBoxGroupType', 'USPSBoxGroupID',
 ]);
+// Person names for synthetic care-of lines (training only; the service never reads ../shared).
+const firstNames = readFileSync(join(dataDir(), 'names', 'ssa-first-names.csv'), 'utf8').split('\n').slice(1, 3001).map((l) => l.split(',')[0]!.toUpperCase()).filter(Boolean);
+const surnames = readFileSync(join(dataDir(), 'names', 'census-1990-surnames.csv'), 'utf8').split('\n').slice(1, 5001).map((l) => l.split(',')[0]!).filter(Boolean);
+/** A care-of / attention line as payee files write it ("% JOHN A SMITH", "C/O DR MARY JONES", "ATTN: ACCOUNTS PAYABLE"). */
+function syntheticRecipient(): string {
+  const person = () => [rand() < 0.08 ? pick(['DR', 'MR', 'MRS', 'MS', 'REV']) : '', pick(firstNames), rand() < 0.3 ? String.fromCharCode(65 + int(26)) : '', pick(surnames), rand() < 0.05 ? pick(['JR', 'SR', 'III', 'CPA', 'ESQ']) : ''].filter(Boolean).join(' ');
+  const org = () => `${pick(surnames)} ${pick(['LLC', 'INC', 'CPA', 'PC', 'GROUP', '& ASSOCIATES', 'LAW FIRM', 'TRUST COMPANY', 'FOUNDATION'])}`;
+  const who = rand() < 0.75 ? person() : org();
+  const title = rand() < 0.1 ? ` ${pick(['TREASURER', 'DIRECTOR', 'PRESIDENT', 'CFO', 'ACCOUNTS PAYABLE'])}` : '';
+  return `${pick(['%', '%', '%', 'C/O', 'ATTN:', 'ATTN', 'c/o', 'CARE OF'])} ${who}${title}`;
+}
+const int = (n: number) => Math.floor(rand() * n);
+
 const nameWords = [...new Set(train.flatMap((a) => a.gold.filter((g) => g.label === 'StreetName' && /^[A-Za-z]{3,}$/.test(g.text)).map((g) => g.text)))];
 const SUFFIXES = ['ST', 'STREET', 'AVE', 'AVENUE', 'RD', 'ROAD', 'DR', 'DRIVE', 'BLVD', 'LN', 'LANE', 'CT', 'WAY', 'PL', 'PKWY', 'HWY', 'CIR', 'TER', 'TRL', 'PIKE', 'LOOP', 'SQ', 'PLZ', 'CV', 'XING', 'RUN', 'PT'];
 const DIRS = ['N', 'S', 'E', 'W', 'NE', 'NW', 'SE', 'SW', 'NORTH', 'SOUTH', 'EAST', 'WEST', 'N.', 'S.'];
@@ -85,6 +98,10 @@ function syntheticStreet(): Array<{ text: string; label: Label }> {
   if (r < 0.12) {
     out.push({ text: pick(['PO BOX', 'P.O. BOX', 'PO Box', 'POST OFFICE BOX', 'BOX', 'P O BOX', 'PO DRAWER', 'POB']), label: 'USPSBoxType' });
     out.push({ text: String(Math.floor(rand() * 99999) + 1), label: 'USPSBoxID' });
+    return out;
+  }
+  if (r < 0.135) {
+    out.push({ text: pick(['GENERAL DELIVERY', 'GEN DEL', 'GENERAL DEL']), label: 'USPSBoxType' });
     return out;
   }
   if (r < 0.17) {
@@ -132,11 +149,11 @@ for (let k = 0; k < 4000 && streets.length > 0 && zipRows.length > 0; k++) {
   const cs = (x: string) => (upper ? x.toUpperCase() : title(x));
   const pieces: Array<{ text: string; label: Label } | { sep: string }> = [];
   const multiLine = rand() < 0.2;
-  if (rand() < 0.12 && recipients.length > 0) {
+  if (rand() < 0.08 && recipients.length > 0) {
     for (const g of pick(recipients).gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text, label: 'Recipient' });
     pieces.push({ sep: multiLine ? '\n' : rand() < 0.5 ? ', ' : ' ' });
-  } else if (rand() < 0.05) {
-    pieces.push({ text: pick(['%', 'C/O', 'ATTN:', 'c/o']), label: 'Recipient' }, { text: cs(pick(['John Smith', 'Mary Doe', 'Accounts Payable', 'Robert Lee', 'Jane Roe'])), label: 'Recipient' }, { sep: multiLine ? '\n' : ' ' });
+  } else if (rand() < 0.25) {
+    pieces.push({ text: cs(syntheticRecipient()), label: 'Recipient' }, { sep: multiLine ? '\n' : rand() < 0.2 ? ', ' : ' ' });
   }
   if (rand() < 0.5) {
     for (const g of syntheticStreet()) pieces.push({ text: upper ? g.text : title(g.text), label: g.label });

@@ -3,9 +3,9 @@
 import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/address.js';
 import { CrfModel } from './crf.js';
 import { COMPONENT_TYPE_OF, type Label } from './labels.js';
-import { STATE_CODE } from './tables.js';
+import { DIRECTIONAL, STATE_CODE } from './tables.js';
 import { tokenize, type Token } from './tokens.js';
-import { zipDatabase, type ZipDatabase } from './zipdb.js';
+import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
 
 /** What callers give us: one free-form string (one or several lines) and/or structured fields. */
 export interface AddressInput {
@@ -127,10 +127,10 @@ export class AddressParser {
       allowedRanges.push({ start: text.length, end: text.length + p.text.length, allowed: p.allowed });
       text += p.text;
     }
-    return this.parseText(text, allowedRanges, zipRepair);
+    return this.parseText(text, allowedRanges, zipRepair, structuredLastLine);
   }
 
-  private parseText(text: string, ranges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }>, zipRepair: Parse['zipRepair']): Parse {
+  private parseText(text: string, ranges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }>, zipRepair: Parse['zipRepair'], structuredLastLine: boolean): Parse {
     const tokens = tokenize(text);
     const allowed = tokens.map((t) => ranges.find((r) => t.start >= r.start && t.start < r.end)?.allowed);
     const tagging = this.model.tag(tokens, { zipdb: this.zipdb }, allowed.some(Boolean) ? allowed : undefined);
@@ -140,6 +140,8 @@ export class AddressParser {
       parsed[i]!.label = this.model.labels[tagging.labels[i]!] as Label;
       parsed[i]!.confidence = tagging.marginals[i]!;
     }
+    // A caller-given city field is taken as given.
+    if (!structuredLastLine) this.reconcilePlace(parsed);
     const components = this.components(parsed);
     const fields = this.fields(parsed);
     if (!zipRepair && fields.zip) {
@@ -159,6 +161,37 @@ export class AddressParser {
       if (tokens.some((t) => /nonlatin/.test(t.norm) || (/\p{L}/u.test(t.norm) && !/[A-Z0-9]/.test(t.norm)))) confidence *= 0.3;
     }
     return { text, tokens: parsed, components, fields, kind, confidence: round(confidence), ...(zipRepair ? { zipRepair } : {}) };
+  }
+
+  /**
+   * The ZIP database has the last word on place names: a place span the database does not know, whose
+   * tail it does know ("EAST FAIRFIELD" before CT 06825, where FAIRFIELD is the ZIP's place), gives its
+   * leading directional back to the street ("KINGS HIGHWAY EAST") and a leading number to the unit.
+   */
+  private reconcilePlace(tokens: ParsedToken[]): void {
+    const first = tokens.findIndex((t) => t.label === 'PlaceName');
+    if (first < 0) return;
+    let last = first;
+    while (last + 1 < tokens.length && tokens[last + 1]!.label === 'PlaceName') last += 1;
+    if (last === first) return;
+    const zipTok = tokens.find((t) => t.label === 'ZipCode');
+    const zipRec = zipTok ? this.zipdb.lookup(zipTok.norm.slice(0, 5)) : undefined;
+    const stateTok = tokens.filter((t) => t.label === 'StateName').map((t) => t.norm).join(' ');
+    const state = STATE_CODE.get(stateTok) ?? zipRec?.state;
+    const known = (from: number) => {
+      const key = cityKey(tokens.slice(from, last + 1).map((t) => t.norm).join(' '));
+      if (zipRec && [zipRec.city, ...zipRec.alternates].some((c) => cityKey(c) === key)) return true;
+      return state ? (this.zipdb.statesOfCityKey(key)?.has(state) ?? false) : false;
+    };
+    if (known(first)) return;
+    const head = tokens[first]!;
+    if (!known(first + 1)) return;
+    const before = tokens[first - 1];
+    if (DIRECTIONAL.has(head.norm) && before && (before.label === 'StreetNamePostType' || before.label === 'StreetName')) {
+      head.label = 'StreetNamePostDirectional';
+    } else if (/^\d+[A-Z]?$/.test(head.norm) && before && before.label !== 'OccupancyIdentifier') {
+      head.label = 'OccupancyIdentifier';
+    }
   }
 
   private components(tokens: ParsedToken[]): ParsedComponent[] {
@@ -255,7 +288,7 @@ export class AddressParser {
     if (/^(PSC|CMR|UNIT)\b/.test(group) || /^(PSC|CMR)\b/.test(boxType) || ['AA', 'AE', 'AP'].includes(f.state) || /^(APO|FPO|DPO)$/i.test(f.city)) {
       if (group || boxType || f.poBox) return AddressKind.ADDRESS_KIND_MILITARY;
     }
-    if (/GENERAL DELIVERY/.test(boxType)) return AddressKind.ADDRESS_KIND_GENERAL_DELIVERY;
+    if (/^GEN(ERAL)? ?DEL(IVERY|IV)?$/.test(boxType)) return AddressKind.ADDRESS_KIND_GENERAL_DELIVERY;
     if (group && /^(RR|R R|RURAL|RFD|HC|HCR|STAR|HIGHWAY CONTRACT|RT|RTE|ROUTE)/.test(group)) return AddressKind.ADDRESS_KIND_RURAL_ROUTE;
     if (has('AddressNumber') && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
     if (f.poBox || boxType) return AddressKind.ADDRESS_KIND_PO_BOX;

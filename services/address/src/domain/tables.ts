@@ -30,7 +30,7 @@ const EXTRA_SUFFIXES: Array<[string, string, string?]> = [
   ['CRCLE', 'CIR'], ['BOULEVARD', 'BLVD'], ['BOUL', 'BLVD'], ['BOULV', 'BLVD'], ['AVENUE', 'AVE'], ['AV', 'AVE'],
   ['AVEN', 'AVE'], ['AVENU', 'AVE'], ['AVN', 'AVE'], ['AVNUE', 'AVE'], ['WAY', 'WAY'], ['WY', 'WAY'], ['WAYS', 'WAYS'],
   ['LOOP', 'LOOP'], ['LOOPS', 'LOOP'], ['ALLEY', 'ALY'], ['ALLY', 'ALY'], ['ROW', 'ROW'], ['RUN', 'RUN'], ['PASS', 'PASS'],
-  ['PATH', 'PATH'], ['PATHS', 'PATH'], ['PIKE', 'PIKE'], ['PIKES', 'PIKE'], ['WALK', 'WALK'], ['WALKS', 'WALK'], ['MALL', 'MALL'],
+  ['PATH', 'PATH'], ['PATHS', 'PATH'], ['PIKE', 'PIKE'], ['PIKES', 'PIKE'], ['PKE', 'PIKE'], ['WALK', 'WALK'], ['WALKS', 'WALK'], ['MALL', 'MALL'],
   ['CENTER', 'CTR'], ['CENTRE', 'CTR'], ['CNTR', 'CTR'], ['CENTERS', 'CTRS'], ['COVE', 'CV'], ['CROSSING', 'XING'],
   ['POINT', 'PT'], ['POINTS', 'PTS'], ['RIDGE', 'RDG'], ['TRACE', 'TRCE'], ['TRACES', 'TRCE'], ['VIEW', 'VW'], ['VISTA', 'VIS'],
   ['FORD', 'FRD'], ['GLEN', 'GLN'], ['GREEN', 'GRN'], ['GROVE', 'GRV'], ['HEIGHTS', 'HTS'], ['HTS', 'HTS'], ['HILL', 'HL'],
@@ -117,7 +117,7 @@ export const STATE_NAME_WORDS = new Set<string>();
 for (const name of STATE_NAME_BY_CODE.values()) for (const w of name.split(' ')) if (w.length > 2) STATE_NAME_WORDS.add(w);
 
 /** Words of PO box forms. */
-export const BOX_WORDS = new Set(['PO', 'P', 'O', 'POB', 'BOX', 'BX', 'POST', 'OFFICE', 'DRAWER', 'DRAW', 'CALLER', 'LOCKBOX', 'FIRM', 'BIN', 'POBOX', 'POSTAL', 'PMB']);
+export const BOX_WORDS = new Set(['GEN', 'DEL', 'PO', 'P', 'O', 'POB', 'BOX', 'BX', 'POST', 'OFFICE', 'DRAWER', 'DRAW', 'CALLER', 'LOCKBOX', 'FIRM', 'BIN', 'POBOX', 'POSTAL', 'PMB']);
 /** Rural route / highway contract / military group words. */
 export const ROUTE_GROUP_WORDS = new Set(['RR', 'RURAL', 'ROUTE', 'RT', 'RTE', 'HC', 'HCR', 'STAR', 'CONTRACT', 'PSC', 'CMR', 'UNIT', 'RFD', 'R', 'GENERAL', 'DELIVERY']);
 /** Care-of / attention markers. */
