@@ -2,7 +2,7 @@
 // marginals and the probability of the chosen sequence (the parser's calibrated confidences). The model
 // (model/address-crf.json) is trained by scripts/train_crf.py on features from ./features.ts.
 import { readFileSync } from 'node:fs';
-import { intrinsicFeatures, neighbourFeatures, NEIGHBOUR_OFFSETS, OFFSET_PREFIX, visitFeatures, type FeatureContext } from './features.js';
+import { intrinsicFeatures, neighbourFeatures, NEIGHBOUR_OFFSETS, OFFSET_PREFIX, pairFeature, visitFeatures, type FeatureContext } from './features.js';
 import type { Token } from './tokens.js';
 
 interface ModelFile {
@@ -27,7 +27,10 @@ export const BEAM = { width: 10 };
 
 interface TokenWeights {
   own: Float64Array[];
-  byOffset: Map<number, Float64Array[]>;
+  /** Indexed by offset + 2 (offsets -2, -1, 1, 2). */
+  byOffset: Float64Array[][];
+  /** Word-pair weights by the previous token's normalized text (null: no such feature). */
+  pairs: Map<string, Float64Array | null>;
 }
 
 export class CrfModel {
@@ -65,7 +68,9 @@ export class CrfModel {
       const own = intrinsicFeatures(t, ctx);
       const seen = neighbourFeatures(own);
       const pick = (fs: string[]) => fs.map((f) => this.weights.get(f)).filter((w): w is Float64Array => w !== undefined);
-      tw = { own: pick(own), byOffset: new Map(NEIGHBOUR_OFFSETS.map((d) => [d, pick(seen.map((f) => OFFSET_PREFIX[d]! + f))])) };
+      const byOffset: Float64Array[][] = [[], [], [], [], []];
+      for (const d of NEIGHBOUR_OFFSETS) byOffset[d + 2] = pick(seen.map((f) => OFFSET_PREFIX[d]! + f));
+      tw = { own: pick(own), byOffset, pairs: new Map() };
       if (this.tokenCache.size >= 200_000) this.tokenCache.clear();
       this.tokenCache.set(t.raw, tw);
     }
@@ -83,8 +88,18 @@ export class CrfModel {
     const cached = tokens.map((t) => this.tokenWeights(t, ctx));
     visitFeatures(tokens, ctx, {
       token: (i, j, d) => {
-        const ws = d === 0 ? cached[j]!.own : cached[j]!.byOffset.get(d)!;
-        for (const w of ws) add(i, w);
+        const ws = d === 0 ? cached[j]!.own : cached[j]!.byOffset[d + 2]!;
+        for (let k = 0; k < ws.length; k++) add(i, ws[k]!);
+      },
+      pair: (i) => {
+        const prev = tokens[i - 1]!;
+        const pairs = cached[i]!.pairs;
+        let w = pairs.get(prev.norm);
+        if (w === undefined) {
+          w = this.weights.get(pairFeature(prev, tokens[i]!)) ?? null;
+          if (pairs.size < 1_000) pairs.set(prev.norm, w);
+        }
+        if (w !== null) add(i, w);
       },
       feature: (i, f) => {
         const w = this.weights.get(f);

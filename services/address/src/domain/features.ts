@@ -161,8 +161,16 @@ export const NEIGHBOUR_OFFSETS = [-2, -1, 1, 2] as const;
 export interface FeatureVisitor {
   /** Token i gets token j's intrinsic features: its own (d = 0) or a neighbour's (prefixed). */
   token(i: number, j: number, d: number): void;
-  /** Any other feature of token i (position, gazetteer, word pairs). */
+  /** Any other feature of token i (position, gazetteer). */
   feature(i: number, f: string): void;
+  /** The word-pair feature of token i with token i-1 (see pairFeature); defaults to feature(). */
+  pair?(i: number): void;
+}
+
+/** Word pair with the previous token (the model learns phrases such as "PO BOX", "SUITE 100"). */
+export function pairFeature(prev: Token, t: Token): string {
+  const shape = shapeOf(t.norm);
+  return `pw=${prev.norm}|${shape === 'w' || shape === 'AA' ? t.norm : shape}`;
 }
 
 const constants = (name: string, n: number) => Array.from({ length: n + 1 }, (_, k) => `${name}=${k}`);
@@ -231,10 +239,9 @@ export function visitFeatures(tokens: Token[], ctx: FeatureContext, v: FeatureVi
       if (d === -1 && tokens[j]!.endsSegment) v.feature(i, 'p1:segEnd');
       if (d === 1 && t.endsSegment) v.feature(i, 'n1:afterSeg');
     }
-    // Word pairs with the previous token (the model learns phrases such as "PO BOX", "SUITE 100").
     if (i > 0) {
-      const shape = shapeOf(t.norm);
-      v.feature(i, `pw=${tokens[i - 1]!.norm}|${shape === 'w' || shape === 'AA' ? t.norm : shape}`);
+      if (v.pair) v.pair(i);
+      else v.feature(i, pairFeature(tokens[i - 1]!, t));
     }
   }
 }
