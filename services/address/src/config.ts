@@ -30,6 +30,8 @@ export interface AddressConfig {
   cacheTtlMs: number;
   /** Longest accepted text per address field (freeform gets twice this). */
   maxFieldChars: number;
+  /** Resident memory above which the service asks V8 for a full collection after a batch (0 = never). */
+  rssSoftLimitMb?: number;
 }
 
 export function loadAddressConfig(source: Record<string, string | undefined> = process.env): AddressConfig {
@@ -49,6 +51,7 @@ export function loadAddressConfig(source: Record<string, string | undefined> = p
       CLARITY_ADDRESS_VALIDATION_RETRY_MAX_MS: env.int(10_000, 0, 600_000),
       CLARITY_ADDRESS_VALIDATION_CACHE_TTL_DAYS: env.number(30, 0, 3650),
       CLARITY_ADDRESS_MAX_FIELD_CHARS: env.int(500, 20, 100_000),
+      CLARITY_ADDRESS_RSS_SOFT_LIMIT_MB: env.int(160, 0, 100_000),
     },
     source,
   );
@@ -57,6 +60,7 @@ export function loadAddressConfig(source: Record<string, string | undefined> = p
     runtime,
     cacheTtlMs: Math.round(e.CLARITY_ADDRESS_VALIDATION_CACHE_TTL_DAYS * 86_400_000),
     maxFieldChars: e.CLARITY_ADDRESS_MAX_FIELD_CHARS,
+    rssSoftLimitMb: e.CLARITY_ADDRESS_RSS_SOFT_LIMIT_MB,
     ...(apiKey
       ? {
           external: {

@@ -7,12 +7,14 @@ import type { AddressConfig } from './config.js';
 import { AddressParser } from './domain/parser.js';
 import { LocalValidator } from './domain/validate.js';
 import { ValidationService, type ExternalValidator } from './domain/validation-service.js';
+import { startMemoryGuard, type MemoryGuard } from './memory-guard.js';
 import { parseHandler } from './handlers/parse.js';
 import { validateHandler } from './handlers/validate.js';
 import { validateBatchHandler } from './handlers/validate-batch.js';
 
 export interface AddressDeps {
   config: AddressConfig;
+  memory?: MemoryGuard;
   store: Store;
   validation: ValidationService;
   /** The external validator's HTTP dependency (breaker state), when configured. */
@@ -48,7 +50,14 @@ export async function startAddressService(options: StartAddressOptions): Promise
       },
     };
   }
-  const deps: AddressDeps = { config: options.config, store, validation: new ValidationService(local, external), ...(google ? { external: google } : {}) };
+  const memory = options.config.rssSoftLimitMb ? startMemoryGuard(options.config.rssSoftLimitMb) : undefined;
+  const deps: AddressDeps = {
+    config: options.config,
+    store,
+    validation: new ValidationService(local, external),
+    ...(google ? { external: google } : {}),
+    ...(memory ? { memory } : {}),
+  };
   const implementation: AddressServiceImplementation<DeadlineContext> = {
     parse: parseHandler(deps),
     validate: validateHandler(deps),
@@ -58,6 +67,7 @@ export async function startAddressService(options: StartAddressOptions): Promise
     config: options.config.runtime,
     services: [{ definition: AddressServiceDefinition, implementation }],
     onClose: async () => {
+      memory?.stop();
       cache?.close();
       await store.close();
     },

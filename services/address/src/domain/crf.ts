@@ -29,8 +29,8 @@ interface TokenWeights {
   own: Float64Array[];
   /** Indexed by offset + 2 (offsets -2, -1, 1, 2). */
   byOffset: Float64Array[][];
-  /** Word-pair weights by the previous token's normalized text (null: no such feature). */
-  pairs: Map<string, Float64Array | null>;
+  /** Word-pair weights by the previous token's normalized text (null: no such feature); created on use. */
+  pairs?: Map<string, Float64Array | null>;
 }
 
 export class CrfModel {
@@ -70,8 +70,9 @@ export class CrfModel {
       const pick = (fs: string[]) => fs.map((f) => this.weights.get(f)).filter((w): w is Float64Array => w !== undefined);
       const byOffset: Float64Array[][] = [[], [], [], [], []];
       for (const d of NEIGHBOUR_OFFSETS) byOffset[d + 2] = pick(seen.map((f) => OFFSET_PREFIX[d]! + f));
-      tw = { own: pick(own), byOffset, pairs: new Map() };
-      if (this.tokenCache.size >= 200_000) this.tokenCache.clear();
+      tw = { own: pick(own), byOffset };
+      // Bounded: numbers and rare words come and go; the common vocabulary is re-cached at once.
+      if (this.tokenCache.size >= 20_000) this.tokenCache.clear();
       this.tokenCache.set(t.raw, tw);
     }
     return tw;
@@ -93,11 +94,12 @@ export class CrfModel {
       },
       pair: (i) => {
         const prev = tokens[i - 1]!;
-        const pairs = cached[i]!.pairs;
-        let w = pairs.get(prev.norm);
+        const tw = cached[i]!;
+        let w = tw.pairs?.get(prev.norm);
         if (w === undefined) {
           w = this.weights.get(pairFeature(prev, tokens[i]!)) ?? null;
-          if (pairs.size < 1_000) pairs.set(prev.norm, w);
+          tw.pairs ??= new Map();
+          if (tw.pairs.size < 64) tw.pairs.set(prev.norm, w);
         }
         if (w !== null) add(i, w);
       },

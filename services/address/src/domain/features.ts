@@ -104,7 +104,7 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): { city: string[]; stat
     let key = ck[i]!;
     if (key === '' || !prefixes.has(key)) continue;
     let best = -1;
-    let bestStates: ReadonlySet<string> | undefined;
+    let bestStates: { has(state: string): boolean } | undefined;
     let bestKey = '';
     for (let j = i; j < n; j++) {
       if (j > i) {

@@ -8,7 +8,7 @@ export function pub28Words(s: string): string {
   let v = memo.get(s);
   if (v === undefined) {
     v = computePub28Words(s);
-    if (memo.size >= 50_000) memo.clear();
+    if (memo.size >= 20_000) memo.clear();
     memo.set(s, v);
   }
   return v;

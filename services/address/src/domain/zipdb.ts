@@ -29,7 +29,7 @@ export function cityKey(name: string): string {
   let key = keyMemo.get(name);
   if (key === undefined) {
     key = computeCityKey(name);
-    if (keyMemo.size > 50_000) keyMemo.clear();
+    if (keyMemo.size > 20_000) keyMemo.clear();
     keyMemo.set(name, key);
   }
   return key;
@@ -54,72 +54,143 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
   return 12742 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
+/** The states a place name exists in (",CA,IL," internally). */
+export class StateCodes {
+  constructor(private codes: string) {}
+  has(state: string): boolean {
+    return this.codes.includes(`,${state},`);
+  }
+  add(state: string): void {
+    if (!this.has(state)) this.codes += `${state},`;
+  }
+}
+
+/**
+ * Compact in-memory layout (~43k ZIPs in a few MB): ZIP number → row index in typed arrays; place names
+ * interned once; (city key, state) → ZIPs as one concatenated string of 5-digit codes.
+ */
 export class ZipDatabase {
-  private readonly byZip = new Map<string, ZipRecord>();
-  /** "CITYKEY|ST" → ZIPs. */
-  private readonly byCityState = new Map<string, string[]>();
+  private readonly rowOfZip = new Int32Array(100_000).fill(-1);
+  private readonly zipOfRow: Int32Array;
+  private readonly cityOfRow: Int32Array;
+  private readonly stateOfRow: Uint8Array;
+  private readonly latOfRow: Float32Array;
+  private readonly lonOfRow: Float32Array;
+  private readonly names: string[] = [];
+  private readonly stateCodes: string[] = [];
+  /** Row → indexes of alternate names (only rows that have some). */
+  private readonly alternatesOfRow = new Map<number, number[]>();
+  /** "CITYKEY|ST" → concatenated 5-digit ZIPs. */
+  private readonly byCityState = new Map<string, string>();
   /** city key → states where it exists. */
-  private readonly cityStates = new Map<string, Set<string>>();
-  /** state → distinct city names (display form) for spell correction. */
+  private readonly cityStates = new Map<string, StateCodes>();
+  /** state → distinct place names (display form) for spell correction. */
   private readonly citiesByState = new Map<string, string[]>();
-  /** Every word prefix of every city key ("SAN", "SAN JOSE"), to stop span searches early. */
-  readonly cityPrefixes = new Set<string>();
+  /** Word prefixes of multi-word city keys ("SAN", "SAN LUIS"); single words are keys themselves. */
+  private readonly multiWordPrefixes = new Set<string>();
   /** Longest city name in words. */
   readonly maxCityWords: number;
+  readonly size: number;
+  /** Is this word run the beginning of some place name? (stops span searches early) */
+  readonly cityPrefixes: { has(key: string): boolean };
 
   constructor(tsv: string) {
+    const lines = tsv.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const n = lines.length;
+    this.size = n;
+    this.zipOfRow = new Int32Array(n);
+    this.cityOfRow = new Int32Array(n);
+    this.stateOfRow = new Uint8Array(n);
+    this.latOfRow = new Float32Array(n).fill(Number.NaN);
+    this.lonOfRow = new Float32Array(n).fill(Number.NaN);
+    const nameIndex = new Map<string, number>();
+    const intern = (name: string) => {
+      let k = nameIndex.get(name);
+      if (k === undefined) {
+        k = this.names.length;
+        this.names.push(name);
+        nameIndex.set(name, k);
+      }
+      return k;
+    };
+    const stateIndex = new Map<string, number>();
+    const seenCityState = new Set<string>();
     let maxWords = 1;
-    const seenCity = new Set<string>();
-    for (const line of tsv.split('\n')) {
-      if (line === '' || line.startsWith('#')) continue;
-      const [zip, city, state, lat, lon, alts] = line.split('\t') as [string, string, string, string, string, string?];
+    for (let row = 0; row < n; row++) {
+      const [zip, city, state, lat, lon, alts] = lines[row]!.split('\t') as [string, string, string, string, string, string?];
+      const zipNum = Number(zip);
+      this.rowOfZip[zipNum] = row;
+      this.zipOfRow[row] = zipNum;
+      this.cityOfRow[row] = intern(city);
+      let st = stateIndex.get(state);
+      if (st === undefined) {
+        st = this.stateCodes.length;
+        this.stateCodes.push(state);
+        stateIndex.set(state, st);
+      }
+      this.stateOfRow[row] = st;
       const latN = Number(lat);
       const lonN = Number(lon);
-      const hasPoint = Number.isFinite(latN) && Number.isFinite(lonN) && !(latN === 0 && lonN === 0);
-      const rec: ZipRecord = { zip, city, state, alternates: alts ? alts.split(';').filter(Boolean) : [], ...(hasPoint ? { lat: latN, lon: lonN } : {}) };
-      this.byZip.set(zip, rec);
-      for (const name of [city, ...rec.alternates]) {
+      if (Number.isFinite(latN) && Number.isFinite(lonN) && !(latN === 0 && lonN === 0)) {
+        this.latOfRow[row] = latN;
+        this.lonOfRow[row] = lonN;
+      }
+      const alternates = alts ? alts.split(';').filter(Boolean) : [];
+      if (alternates.length > 0) this.alternatesOfRow.set(row, alternates.map(intern));
+      for (const name of [city, ...alternates]) {
         const key = cityKey(name);
         const ck = `${key}|${state}`;
-        let zips = this.byCityState.get(ck);
-        if (!zips) this.byCityState.set(ck, (zips = []));
-        zips.push(zip);
-        let states = this.cityStates.get(key);
-        if (!states) this.cityStates.set(key, (states = new Set()));
-        states.add(state);
-        if (!seenCity.has(ck)) {
-          seenCity.add(ck);
+        this.byCityState.set(ck, (this.byCityState.get(ck) ?? '') + zip);
+        const states = this.cityStates.get(key);
+        if (states) states.add(state);
+        else this.cityStates.set(key, new StateCodes(`,${state},`));
+        if (!seenCityState.has(ck)) {
+          seenCityState.add(ck);
           let list = this.citiesByState.get(state);
           if (!list) this.citiesByState.set(state, (list = []));
-          list.push(name);
+          list.push(this.names[intern(name)]!);
         }
         const words = key.split(' ');
-        for (let k = 1; k <= words.length; k++) this.cityPrefixes.add(words.slice(0, k).join(' '));
+        for (let k = 1; k < words.length; k++) this.multiWordPrefixes.add(words.slice(0, k).join(' '));
         maxWords = Math.max(maxWords, words.length);
       }
     }
     this.maxCityWords = Math.min(maxWords, 6);
+    this.cityPrefixes = { has: (key: string) => this.cityStates.has(key) || this.multiWordPrefixes.has(key) };
   }
 
   static load(path = new URL('../../../data/zips.tsv.gz', import.meta.url)): ZipDatabase {
     return new ZipDatabase(gunzipSync(readFileSync(path)).toString('utf8'));
   }
 
-  get size(): number {
-    return this.byZip.size;
-  }
-
   lookup(zip5: string): ZipRecord | undefined {
-    return this.byZip.get(zip5);
+    if (zip5.length !== 5) return undefined;
+    const num = Number(zip5);
+    if (!Number.isInteger(num) || num < 0) return undefined;
+    const row = this.rowOfZip[num]!;
+    if (row < 0) return undefined;
+    const lat = this.latOfRow[row]!;
+    const lon = this.lonOfRow[row]!;
+    return {
+      zip: zip5,
+      city: this.names[this.cityOfRow[row]!]!,
+      state: this.stateCodes[this.stateOfRow[row]!]!,
+      alternates: (this.alternatesOfRow.get(row) ?? []).map((k) => this.names[k]!),
+      ...(Number.isNaN(lat) ? {} : { lat: round4(lat), lon: round4(lon) }),
+    };
   }
 
   /** ZIPs whose place name (preferred or alternate) is `city` in `state`. */
   zipsFor(city: string, state: string): string[] {
-    return this.byCityState.get(`${cityKey(city)}|${state}`) ?? [];
+    const packed = this.byCityState.get(`${cityKey(city)}|${state}`);
+    if (!packed) return [];
+    const out: string[] = [];
+    for (let k = 0; k < packed.length; k += 5) out.push(packed.slice(k, k + 5));
+    return out;
   }
 
   /** States in which a place of that name exists (by key). */
-  statesOfCityKey(key: string): ReadonlySet<string> | undefined {
+  statesOfCityKey(key: string): StateCodes | undefined {
     return this.cityStates.get(key);
   }
 
@@ -137,6 +208,8 @@ export class ZipDatabase {
     return cityKey(rec.city) === key || rec.alternates.some((a) => cityKey(a) === key);
   }
 }
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
 let shared: ZipDatabase | undefined;
 /** The process-wide database (loaded on first use). */

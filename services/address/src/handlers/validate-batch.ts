@@ -33,6 +33,7 @@ export function validateBatchHandler(deps: AddressDeps) {
       const external = await Promise.all(pending.map((p) => deps.validation.withExternal(p.input, p.local, context.signal)));
       pending.forEach((p, k) => (results[p.index] = { index: p.index, result: external[k]! }));
     }
+    deps.memory?.check();
     return { results };
   };
 }
