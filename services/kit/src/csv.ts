@@ -1,4 +1,5 @@
-// Streaming CSV with row numbers. The header is row 1, the first data row row 2. A malformed record
+// Streaming CSV with row numbers: the line of the file where the record ends (the header is row 1,
+// the first data row row 2 — what a clerk sees in an editor). A malformed record
 // (bad quoting, wrong number of columns) is reported with its row number and parsing goes on, so the
 // good rows beside it are kept.
 import { parse } from 'csv-parse';
@@ -20,21 +21,19 @@ export interface CsvOptions {
  */
 export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
   const errors: CsvItem[] = [];
-  let header: string[] | undefined;
   const parser = parse({
     bom: true,
     delimiter: options.delimiter ?? ',',
-    columns: (names: string[]) => {
-      header = names.map((n) => (options.lowerCaseHeader ? n.trim().toLowerCase() : n.trim()));
-      return header;
-    },
+    columns: (names: string[]) => names.map((n) => (options.lowerCaseHeader ? n.trim().toLowerCase() : n.trim())),
     relax_column_count: false,
+    // A stray quote inside an unquoted field is kept as text rather than failing the row.
+    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     info: true,
   });
   parser.on('skip', (err: Error & { records?: number; lines?: number }) => {
-    const row = (err.records ?? 0) + 2;
+    const row = err.lines ?? 0;
     errors.push({ kind: 'error', row, message: err.message.replace(/^Invalid Record Length: /, 'wrong number of columns: ') });
   });
   const feed = (async () => {
@@ -47,11 +46,10 @@ export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>,
       parser.destroy(err as Error);
     }
   })();
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { records: number } }>) {
-    while (errors.length && (errors[0] as { row: number }).row < item.info.records + 1) yield errors.shift()!;
-    yield { kind: 'row', row: item.info.records + 1, record: item.record };
+  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    while (errors.length && errors[0]!.row < item.info.lines) yield errors.shift()!;
+    yield { kind: 'row', row: item.info.lines, record: item.record };
   }
   await feed;
   yield* errors.splice(0);
-  if (!header) return;
 }
