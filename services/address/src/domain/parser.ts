@@ -20,7 +20,6 @@ export interface AddressInput {
 
 export interface ParsedToken extends Token {
   label: Label;
-  confidence: number;
 }
 
 export interface ParsedComponent {

@@ -15,6 +15,9 @@ export interface Token {
   segment: number;
   /** The token ends its segment (trailing comma/semicolon, or the next token is on another line). */
   endsSegment: boolean;
+  /** Filled by the parser (present from the start so every token object has one shape). */
+  label: string;
+  confidence: number;
 }
 
 const TOKEN = /\(*(?=[\p{L}\p{N}_½¼¾])[^\s,;#&()%]+[.,;)]*|[#&%]/gu;
@@ -57,7 +60,7 @@ export function tokenize(text: string): Token[] {
       }
     }
     const endsWithSep = /[,;]\)?$/.test(raw) || /[,;][.)]*$/.test(raw);
-    tokens.push({ raw, start, end: start + raw.length, norm: normalizeToken(raw), line, segment, endsSegment: endsWithSep });
+    tokens.push({ raw, start, end: start + raw.length, norm: normalizeToken(raw), line, segment, endsSegment: endsWithSep, label: '', confidence: 0 });
     if (endsWithSep) segment += 1;
     scanned = start + raw.length;
   }
