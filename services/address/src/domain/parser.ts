@@ -4,7 +4,7 @@ import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/ad
 import { CrfModel } from './crf.js';
 import { COMPONENT_TYPE_OF, type Label } from './labels.js';
 import { DIRECTIONAL, STATE_CODE } from './tables.js';
-import { tokenize, type Token } from './tokens.js';
+import { tokenize, tokenText, type Token } from './tokens.js';
 import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
 
 /** What callers give us: one free-form string (one or several lines) and/or structured fields. */
@@ -69,11 +69,7 @@ const SECOND_STREET: Partial<Record<Label, ComponentType>> = {
   StreetNamePreType: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_PRE_TYPE,
 };
 
-/** Text of a token without surrounding punctuation, as written. */
-export function tokenText(raw: string): string {
-  if (raw === '#' || raw === '&' || raw === '%') return raw;
-  return raw.replace(/^\(+/, '').replace(/[,;)]+$/, '').replace(/\.+$/, (m) => (/[A-Za-z]\.[A-Za-z]/.test(raw) ? m : ''));
-}
+export { tokenText } from './tokens.js';
 
 /** Reads a ZIP written sloppily: "30260.0" (spreadsheet float), "5146" (lost leading zero), "956701234". */
 export function repairZip(value: string): { zip: string; zip4: string; how?: 'decimal' | 'leading-zero' | 'nine-digits' } | undefined {
@@ -201,7 +197,7 @@ export class AddressParser {
       if (t.label === 'IntersectionSeparator') intersection = true;
       const type = (intersection && SECOND_STREET[t.label]) || COMPONENT_TYPE_OF[t.label];
       const prev = out[out.length - 1];
-      const text = tokenText(t.raw);
+      const text = t.text;
       if (prev && prev.type === type && !tokens[i - 1]!.endsSegment) {
         prev.text = `${prev.text} ${text}`;
         prev.confidence = Math.min(prev.confidence, t.confidence);
@@ -221,7 +217,7 @@ export class AddressParser {
     let crossed = false;
     for (const t of tokens) {
       if (t.label === 'IntersectionSeparator') crossed = true;
-      const text = tokenText(t.raw);
+      const text = t.text;
       if (!crossed) (before.get(t.label) ?? before.set(t.label, []).get(t.label)!).push(text);
       (anywhere.get(t.label) ?? anywhere.set(t.label, []).get(t.label)!).push(text);
     }
@@ -234,7 +230,7 @@ export class AddressParser {
       for (const t of tokens) {
         if (t.label === 'IntersectionSeparator') seenSep = true;
         if (stopAtIntersection && seenSep) break;
-        if (labels.includes(t.label)) words.push(tokenText(t.raw));
+        if (labels.includes(t.label)) words.push(t.text);
       }
       return words.join(' ');
     };

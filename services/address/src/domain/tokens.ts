@@ -15,6 +15,8 @@ export interface Token {
   segment: number;
   /** The token ends its segment (trailing comma/semicolon, or the next token is on another line). */
   endsSegment: boolean;
+  /** The text without surrounding punctuation, as written ("Street," → "Street"). */
+  text: string;
   /** Filled by the parser (present from the start so every token object has one shape). */
   label: string;
   confidence: number;
@@ -60,9 +62,15 @@ export function tokenize(text: string): Token[] {
       }
     }
     const endsWithSep = /[,;]\)?$/.test(raw) || /[,;][.)]*$/.test(raw);
-    tokens.push({ raw, start, end: start + raw.length, norm: normalizeToken(raw), line, segment, endsSegment: endsWithSep, label: '', confidence: 0 });
+    tokens.push({ raw, start, end: start + raw.length, norm: normalizeToken(raw), text: tokenText(raw), line, segment, endsSegment: endsWithSep, label: '', confidence: 0 });
     if (endsWithSep) segment += 1;
     scanned = start + raw.length;
   }
   return tokens;
+}
+
+/** Text of a token without surrounding punctuation, as written. */
+export function tokenText(raw: string): string {
+  if (raw === '#' || raw === '&' || raw === '%') return raw;
+  return raw.replace(/^\(+/, '').replace(/[,;)]+$/, '').replace(/\.+$/, (m) => (/[A-Za-z]\.[A-Za-z]/.test(raw) ? m : ''));
 }
