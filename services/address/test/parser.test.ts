@@ -88,6 +88,17 @@ describe('parser: hard cases', () => {
     assert.equal(p.fields.unitType, 'STE');
   });
 
+  it('a street line that repeats the city / state / ZIP fields loses the repeated tail', () => {
+    const p = parser.parse({ line1: '4066 SHELBURNE RD STE 2, SHELBURNE, VT 05482', city: 'Shelburne', state: 'VT', postalCode: '05482' });
+    assert.equal(p.fields.addressNumber, '4066');
+    assert.equal(p.fields.streetName, 'SHELBURNE');
+    assert.equal(p.fields.unitId, '2');
+    assert.equal(p.fields.city, 'Shelburne');
+    assert.equal(p.tokens.filter((t) => t.label === 'PlaceName').length, 1);
+    // A street named like the city keeps its name.
+    assert.equal(parser.parse({ line1: '12 BOSTON POST RD', city: 'BOSTON', state: 'MA', postalCode: '02108' }).fields.streetName, 'BOSTON POST');
+  });
+
   it('components are in input order with confidences in [0, 1]', () => {
     const p = parser.parse('4066 SHELBURNE RD STE 2, SHELBURNE, VT 05482');
     let last = -1;

@@ -83,6 +83,27 @@ export function repairZip(value: string): { zip: string; zip4: string; how?: 'de
   return undefined;
 }
 
+/** `line` without a trailing copy of the input's city / state / ZIP fields (any of them, in that order). */
+export function withoutRepeatedLastLine(line: string, src: AddressInput): string {
+  const simple = (x: string) => x.toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim();
+  const tail = [src.city, src.state, src.postalCode].map((x) => simple(x ?? '')).filter(Boolean);
+  if (tail.length === 0) return line;
+  const words = line.split(/\s+/);
+  // Try the longest repeated tail first: "CITY ST ZIP", then "ST ZIP", "ZIP", "CITY ST", "CITY"…
+  for (let from = 0; from < tail.length; from++) {
+    for (let to = tail.length; to > from; to--) {
+      const want = tail.slice(from, to).join(' ');
+      // At least two words stay ("100 BOSTON" with city BOSTON is a street, not a repeat).
+      for (let k = words.length - 1; k >= 2; k--) {
+        const rest = simple(words.slice(k).join(' '));
+        if (rest === want) return words.slice(0, k).join(' ').replace(/[,\s]+$/, '');
+        if (rest.length > want.length) break;
+      }
+    }
+  }
+  return line;
+}
+
 export class AddressParser {
   constructor(
     readonly model: CrfModel = CrfModel.load(),
@@ -99,9 +120,12 @@ export class AddressParser {
       : undefined;
     let zipRepair: Parse['zipRepair'];
     if (src.recipient?.trim()) parts.push({ text: src.recipient, allowed: only('Recipient') });
-    if (src.freeform?.trim() && !src.line1?.trim()) parts.push({ text: src.freeform, allowed: streetOnly });
-    if (src.line1?.trim()) parts.push({ text: src.line1, allowed: streetOnly });
-    if (src.line2?.trim()) parts.push({ text: src.line2, allowed: streetOnly });
+    // Street lines that repeat the structured last line ("1 MAIN ST BOSTON MA 02108" beside city BOSTON,
+    // state MA, ZIP 02108 — common in exported vendor files) lose the repeated tail.
+    const street = (line: string) => (structuredLastLine ? withoutRepeatedLastLine(line, src) : line);
+    if (src.freeform?.trim() && !src.line1?.trim()) parts.push({ text: street(src.freeform), allowed: streetOnly });
+    if (src.line1?.trim()) parts.push({ text: street(src.line1), allowed: streetOnly });
+    if (src.line2?.trim()) parts.push({ text: street(src.line2), allowed: streetOnly });
     if (src.city?.trim()) parts.push({ text: `${src.city.trim().replace(/,+$/, '')},`, allowed: only('PlaceName') });
     if (src.state?.trim()) parts.push({ text: src.state, allowed: only('StateName') });
     if (src.postalCode?.trim()) {
