@@ -44,8 +44,23 @@ const heldOut = all.filter(isHeldOut);
 const trainPart = all.filter((a) => !isHeldOut(a));
 const parser = new AddressParser();
 const validator = new LocalValidator(parser);
-const ours = heldOut.map((r) => parser.parse(r.text).tokens.map((t): PredictedToken => ({ start: t.start, end: t.end, label: t.label })));
-const { wrong: _w, ...clarity } = scoreRecords(heldOut, ours);
+const parses = heldOut.map((r) => parser.parse(r.text));
+const ours = parses.map((p) => p.tokens.map((t): PredictedToken => ({ start: t.start, end: t.end, label: t.label })));
+const { wrong, ...clarity } = scoreRecords(heldOut, ours);
+// Does the parse confidence mean what it says? Exact-parse rate per confidence bucket, and the expected
+// calibration error (|confidence − accuracy| weighted by bucket size).
+const wrongSet = new Set(wrong);
+const buckets = [0, 0.5, 0.8, 0.95, 0.99, 1.0001].slice(0, -1).map((lo, k) => ({ lo, hi: [0.5, 0.8, 0.95, 0.99, 1.0001][k]!, n: 0, right: 0, conf: 0 }));
+parses.forEach((p, r) => {
+  const b = buckets.find((x) => p.confidence >= x.lo && p.confidence < x.hi)!;
+  b.n += 1;
+  b.conf += p.confidence;
+  if (!wrongSet.has(r)) b.right += 1;
+});
+const confidenceCalibration = {
+  buckets: buckets.filter((b) => b.n > 0).map((b) => ({ confidence: `${b.lo}-${Math.min(1, b.hi)}`, records: b.n, meanConfidence: round4(b.conf / b.n), exactParseRate: round4(b.right / b.n) })),
+  expectedCalibrationError: round4(buckets.reduce((e, b) => e + (b.n ? Math.abs(b.conf / b.n - b.right / b.n) * b.n : 0), 0) / parses.length),
+};
 
 let usaddressStock: unknown = 'skipped (--no-usaddress)';
 let usaddressRetrained: unknown = 'skipped (--no-usaddress)';
@@ -243,7 +258,7 @@ const report = {
     trainingRecords: trainPart.length,
     comparisonRule: 'gold tokens = XML elements; a gold token is right when the predicted token holding its first letter/digit has the same label (attached punctuation ignored); whole-address = every token right; per-component = per gold label recall; exceptions = all tokens wrong',
   },
-  clarity: { ...clarity, failures: clarity.failures },
+  clarity: { ...clarity, parseConfidenceCalibration: confidenceCalibration },
   usaddressStock,
   usaddressRetrainedOnOurSplit: usaddressRetrained,
   realDataIrsBmf: {
