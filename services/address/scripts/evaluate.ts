@@ -187,6 +187,12 @@ json.dump(out, sys.stdout)
 const inputs = [...heldOut.map((r) => r.text), ...bmf.map(bmfText)];
 let verdicts = 0;
 for (const s of inputs) if (validator.validate(s).verdict?.possibleNextAction !== PossibleNextAction.POSSIBLE_NEXT_ACTION_UNSPECIFIED) verdicts += 1;
+// What the verdict says on real payee addresses (IRS BMF rows as one-line strings).
+const actions: Record<string, number> = {};
+for (const r of bmf) {
+  const a = PossibleNextAction[validator.validate(bmfText(r)).verdict!.possibleNextAction].replace('POSSIBLE_NEXT_ACTION_', '');
+  actions[a] = (actions[a] ?? 0) + 1;
+}
 /**
  * Throughput in 40 slices of 200 ms: addresses per wall-clock second over the whole run, and per CPU
  * second of this thread — the median slice and the best slice (the least disturbed by the other
@@ -267,6 +273,7 @@ const report = {
     usaddress: usaddressBmf,
   },
   verdictCoverage: { inputs: inputs.length, withVerdict: verdicts, share: round4(verdicts / inputs.length) },
+  verdictsOnIrsBmfSample: actions,
   speed: {
     note: 'one thread, in process; inputs = held-out + BMF one-line strings; per wall-clock second, and per CPU second of the thread in 200 ms slices (median and best slice; the machine is shared: see machine)',
     parseStandardizeVerdict: { perWallSecond: validateRate.wall, perCpuSecondMedianSlice: validateRate.cpuMedian, perCpuSecondBestSlice: validateRate.cpuBest },

@@ -22,12 +22,14 @@ def main() -> None:
     args = ap.parse_args()
 
     trainer = pycrfsuite.Trainer(verbose=False)
+    sequences = 0
     with open(args.train) as f:
         for line in f:
             if not line.strip():
                 continue
             ex = json.loads(line)
             trainer.append([{k: 1.0 for k in feats} for feats in ex["x"]], ex["y"])
+            sequences += 1
     trainer.set_params({
         "c1": args.c1,
         "c2": args.c2,
@@ -54,7 +56,7 @@ def main() -> None:
         model = {
             "format": "clarity-address-crf/1",
             "trainer": {"algorithm": "lbfgs", "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
-                        "sequences": len(trainer.get_params()) and None},
+                        "sequences": sequences},
             "labels": labels,
             "transitions": transitions,
             "features": features,

@@ -11,6 +11,8 @@ interface ModelFile {
   transitions: number[][];
   /** attribute → flat [labelIndex, weight, labelIndex, weight, …] */
   features: Record<string, number[]>;
+  /** Temperature for probabilities (fitted on cross-validation folds by scripts/fit-temperature.ts); 1 if absent. */
+  temperature?: number;
 }
 
 export interface Tagging {
@@ -46,6 +48,8 @@ export class CrfModel {
   private readonly L: number;
   private readonly trans: Float64Array;
   private readonly expTrans: Float64Array;
+  /** Probabilities come from scores / temperature (the best path does not depend on it). */
+  readonly temperature: number;
   private readonly weights = new Map<string, Sparse>();
   private readonly tokenCache = new Map<string, TokenWeights>();
 
@@ -56,7 +60,9 @@ export class CrfModel {
     this.labelIndex = new Map(model.labels.map((l, i) => [l, i]));
     this.trans = new Float64Array(this.L * this.L);
     model.transitions.forEach((row, a) => row.forEach((w, b) => (this.trans[a * this.L + b] = w)));
-    this.expTrans = this.trans.map(Math.exp);
+    this.temperature = model.temperature && model.temperature > 0 ? model.temperature : 1;
+    const t = this.temperature;
+    this.expTrans = this.trans.map((w) => Math.exp(w / t));
     for (const [attr, flat] of Object.entries(model.features)) {
       const k = flat.length / 2;
       const sp: Sparse = { idx: new Int32Array(k), w: new Float64Array(k) };
@@ -68,8 +74,9 @@ export class CrfModel {
     }
   }
 
-  static load(path = new URL('../../../model/address-crf.json', import.meta.url)): CrfModel {
-    return new CrfModel(JSON.parse(readFileSync(path, 'utf8')) as ModelFile);
+  static load(path: URL | string = new URL('../../../model/address-crf.json', import.meta.url), temperature?: number): CrfModel {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+    return new CrfModel(temperature === undefined ? file : { ...file, temperature });
   }
 
   /** Dense sum of the weights of `features` (null when none has a weight). */
@@ -234,7 +241,7 @@ export class CrfModel {
       let m = -Infinity;
       for (let y = 0; y < len[i]!; y++) if (score[i * L + cand[o + y]!]! > m) m = score[i * L + cand[o + y]!]!;
       shift[i] = m;
-      for (let y = 0; y < len[i]!; y++) emit[o + y] = Math.exp(score[i * L + cand[o + y]!]! - m);
+      for (let y = 0; y < len[i]!; y++) emit[o + y] = Math.exp((score[i * L + cand[o + y]!]! - m) / this.temperature);
     }
     let z = 0;
     for (let y = 0; y < len[0]!; y++) z += alpha[y] = emit[y]!;
@@ -268,10 +275,10 @@ export class CrfModel {
     }
     // log Z = Σ log scale + Σ shift (every path picks up every position's shift once).
     let logZ = 0;
-    for (let i = 0; i < n; i++) logZ += Math.log(scale[i]!) + shift[i]!;
+    for (let i = 0; i < n; i++) logZ += Math.log(scale[i]!) + shift[i]! / this.temperature;
     const marginals = new Array<number>(n);
     for (let i = 0; i < n; i++) marginals[i] = Math.min(1, alpha[i * K + pos[i]!]! * beta[i * K + pos[i]!]!);
-    return { labels, marginals, sequenceProbability: Math.min(1, Math.exp(bestScore - logZ)) };
+    return { labels, marginals, sequenceProbability: Math.min(1, Math.exp(bestScore / this.temperature - logZ)) };
   }
 
   private scratch?: { n: number; K: number; cand: Int32Array; len: Int32Array; best: Float64Array; back: Int32Array; emit: Float64Array; alpha: Float64Array; beta: Float64Array; scale: Float64Array; shift: Float64Array; full: Float64Array; fullArg: Int32Array };
