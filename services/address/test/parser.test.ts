@@ -122,6 +122,7 @@ describe('sloppy ZIPs', () => {
   it('reads spreadsheet floats, lost leading zeros and nine digits', () => {
     assert.deepEqual(repairZip('30260.0'), { zip: '30260', zip4: '', how: 'decimal' });
     assert.deepEqual(repairZip('5146'), { zip: '05146', zip4: '', how: 'leading-zero' });
+    assert.deepEqual(repairZip('5146.0'), { zip: '05146', zip4: '', how: 'leading-zero' });
     assert.deepEqual(repairZip('956701234'), { zip: '95670', zip4: '1234', how: 'nine-digits' });
     assert.deepEqual(repairZip('95670-1234'), { zip: '95670', zip4: '1234' });
     assert.equal(repairZip('ABCDE'), undefined);

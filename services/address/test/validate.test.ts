@@ -117,6 +117,7 @@ describe('local verdict', () => {
     const a = v.validate({ line1: '1 MAIN ST', city: 'MORROW', state: 'GA', postalCode: '30260.0' });
     assert.equal(a.standardized!.address!.postalCode, '30260');
     assert.ok(a.notes.some((n) => n.includes('30260.0')));
+    assert.equal(comp(a, ComponentType.COMPONENT_TYPE_ZIP_CODE)!.replaced, false, 'a number format is not a replacement');
     const b = v.validate({ line1: 'RR 2 BOX 152', city: 'GRAFTON', state: 'VT', postalCode: '5146' });
     assert.equal(b.standardized!.address!.postalCode, '05146');
     assert.equal(comp(b, ComponentType.COMPONENT_TYPE_ZIP_CODE)!.replaced, true);

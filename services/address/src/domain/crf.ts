@@ -25,7 +25,7 @@ export interface Tagging {
 }
 
 /** Labels kept per token by the beam search. */
-export const BEAM = { width: 10 };
+export const BEAM = { width: 10, margin: 15 };
 
 /** A feature's weights: only the labels it has a weight for (L1 training leaves ~2 of 28). */
 interface Sparse {
@@ -189,7 +189,15 @@ export class CrfModel {
       } else {
         const po = (i - 1) * K;
         const pl = len[i - 1]!;
+        // Labels far behind on their own evidence are not extended at all.
+        let top = -Infinity;
+        for (let y = 0; y < L; y++) if (score[i * L + y]! > top) top = score[i * L + y]!;
+        const floor = top - BEAM.margin;
         for (let y = 0; y < L; y++) {
+          if (score[i * L + y]! < floor) {
+            full[y] = -1e9;
+            continue;
+          }
           let m = -Infinity;
           let arg = 0;
           for (let x = 0; x < pl; x++) {

@@ -77,7 +77,7 @@ export function repairZip(value: string): { zip: string; zip4: string; how?: 'de
   let m = /^(\d{5})(?:[-\s–—]?(\d{4}))?$/.exec(v);
   if (m) return { zip: m[1]!, zip4: m[2] ?? '', ...(v.length === 9 ? { how: 'nine-digits' as const } : {}) };
   m = /^(\d{3,5})\.0+$/.exec(v);
-  if (m) return { zip: m[1]!.padStart(5, '0'), zip4: '', how: 'decimal' };
+  if (m) return { zip: m[1]!.padStart(5, '0'), zip4: '', how: m[1]!.length === 5 ? 'decimal' : 'leading-zero' };
   m = /^(\d{3,4})(?:-(\d{4}))?$/.exec(v);
   if (m) return { zip: m[1]!.padStart(5, '0'), zip4: m[2] ?? '', how: 'leading-zero' };
   return undefined;

@@ -107,7 +107,8 @@ export class LocalValidator {
         rec = this.zipdb.lookup(zip);
         zipCheck = { type: T.COMPONENT_TYPE_ZIP_CODE, text: zip, original: parse.zipRepair?.original ?? f.zip, level: rec ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
         if (parse.zipRepair) {
-          zipCheck.replaced = true;
+          // "30260.0" is only a number format; a restored leading zero is a guess worth confirming.
+          if (parse.zipRepair.how === 'leading-zero') zipCheck.replaced = true;
           notes.push(parse.zipRepair.how === 'decimal' ? `ZIP "${parse.zipRepair.original}" read as ${zip} (spreadsheet number format)` : `ZIP "${parse.zipRepair.original}" read as ${zip} (leading zero restored)`);
         }
         if (!rec) notes.push(`ZIP ${zip} is not in the ZIP database`);
@@ -270,7 +271,7 @@ export class LocalValidator {
 
     let action: PossibleNextAction;
     if (!addressComplete || parse.confidence < 0.5 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
-    else if (inferred || replaced || spell || plausibleOnly || parse.confidence < 0.85 || Boolean(parse.zipRepair)) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
+    else if (inferred || replaced || spell || plausibleOnly || parse.confidence < 0.85 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
     else action = PossibleNextAction.POSSIBLE_NEXT_ACTION_ACCEPT;
 
     // Confidence: the parse's probability, discounted for every doubt validation found.
