@@ -270,8 +270,8 @@ export class LocalValidator {
     const plausibleOnly = checks.some((c) => c.type === T.COMPONENT_TYPE_PLACE_NAME && c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE);
 
     let action: PossibleNextAction;
-    if (!addressComplete || parse.confidence < 0.5 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
-    else if (inferred || replaced || spell || plausibleOnly || parse.confidence < 0.85 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
+    if (!addressComplete || parse.confidence < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
+    else if (inferred || replaced || spell || plausibleOnly || parse.confidence < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
     else action = PossibleNextAction.POSSIBLE_NEXT_ACTION_ACCEPT;
 
     // Confidence: the parse's probability, discounted for every doubt validation found.
