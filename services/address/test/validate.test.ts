@@ -32,6 +32,12 @@ describe('standardization (Pub 28)', () => {
     assert.equal(r.standardized!.address!.postalCode, '05482-6908');
   });
 
+  it('keeps every secondary unit in order ("STE 100 PMB 1092")', () => {
+    const r = v.validate({ line1: '645 G ST STE 100 PMB 1092', city: 'ANCHORAGE', state: 'AK', postalCode: '99501-3471' });
+    assert.equal(r.standardized!.deliveryLine, '645 G ST STE 100 PMB 1092');
+    assert.deepEqual([r.parsed!.unitType, r.parsed!.unitId], ['STE', '100']);
+  });
+
   it('PO box and rural route delivery lines', () => {
     assert.equal(v.validate('P.O. Box 123, Atlanta, GA 30301').standardized!.deliveryLine, 'PO BOX 123');
     assert.equal(v.validate('Rural Route 2 Box 152, Grafton, VT 05146').standardized!.deliveryLine, 'RR 2 BOX 152');
@@ -131,6 +137,19 @@ describe('local verdict', () => {
     assert.ok(r.missingComponentTypes.includes('ADDRESS_NUMBER'));
     assert.equal(r.verdict!.inputGranularity, Granularity.GRANULARITY_ROUTE);
     assert.equal(r.verdict!.possibleNextAction, A.POSSIBLE_NEXT_ACTION_FIX);
+  });
+
+  it('place-name variants: MC GEHEE = MCGEHEE, PLNS = PLAINS, a short form of the ZIP\'s place is confirmed', () => {
+    assert.equal(cityKey('MCGEHEE'), cityKey('Mc Gehee'));
+    assert.equal(cityKey('PLEASANT PLNS'), cityKey('Pleasant Plains'));
+    const r = v.validate({ line1: 'PO BOX 3150', city: 'HOT SPRINGS', state: 'AR', postalCode: '71914' });
+    assert.equal(comp(r, ComponentType.COMPONENT_TYPE_PLACE_NAME)!.confirmationLevel, ConfirmationLevel.CONFIRMATION_LEVEL_CONFIRMED);
+  });
+
+  it('an unknown unit designator or a designator without number asks to CONFIRM, not FIX', () => {
+    const a = v.validate({ line1: '639 W INTERNATIONAL AIRPORT RD STE', city: 'ANCHORAGE', state: 'AK', postalCode: '99518' });
+    assert.equal(a.verdict!.possibleNextAction, A.POSSIBLE_NEXT_ACTION_CONFIRM);
+    assert.ok(a.notes.some((n) => n.includes('without a unit number')));
   });
 
   it('a unit gives SUB_PREMISE input granularity', () => {

@@ -5,6 +5,7 @@ import { CrfModel } from './crf.js';
 import { COMPONENT_TYPE_OF, type Label } from './labels.js';
 import { DIRECTIONAL, STATE_CODE } from './tables.js';
 import { tokenize, tokenText, type Token } from './tokens.js';
+import { unitPairs } from './units.js';
 import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
 
 /** What callers give us: one free-form string (one or several lines) and/or structured fields. */
@@ -258,12 +259,10 @@ export class AddressParser {
       }
       return words.join(' ');
     };
-    let unitType = by(['OccupancyType']);
-    let unitId = by(['OccupancyIdentifier']);
-    if (!unitType && !unitId) {
-      unitType = by(['SubaddressType']);
-      unitId = by(['SubaddressIdentifier']);
-    }
+    // The first secondary unit ("STE 100" of "STE 100 PMB 1092"); the standardized line keeps all of them.
+    const firstUnit = unitPairs(tokens)[0];
+    let unitType = firstUnit?.[0] ?? '';
+    let unitId = firstUnit?.[1] ?? '';
     if (!unitType && unitId.startsWith('#')) {
       unitType = '#';
       unitId = unitId.slice(1).trim();

@@ -5,6 +5,7 @@ import { AddressKind } from '@clarity/proto/clarity/address/v1/address.js';
 import type { ParsedFields, ParsedToken } from './parser.js';
 import { DIRECTIONAL, PRE_TYPE_WORDS, STATE_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR } from './tables.js';
 import { pub28Words } from './text.js';
+import { unitPairs } from './units.js';
 
 export interface StandardFields extends ParsedFields {
   /** Box group type in standard form ("RR", "HC", "PSC", "CMR", "UNIT"). */
@@ -100,7 +101,11 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
     std.unitId = '';
   }
   std.ruralRoute = [std.groupType, std.groupId].filter(Boolean).join(' ');
-  const unit = [std.unitType, std.unitId].filter(Boolean).join(' ');
+  // All secondary units in input order ("STE 100 PMB 1092"); a bare identifier gets "#".
+  const pairs = unitPairs(tokens);
+  const unit = pairs.length > 1
+    ? pairs.map(([d, id]) => [d ? standardUnitType(d) : '#', words(id)].filter(Boolean).join(' ')).join(' ')
+    : [std.unitType, std.unitId].filter(Boolean).join(' ');
   let delivery: string;
   switch (kind) {
     case AddressKind.ADDRESS_KIND_PO_BOX:

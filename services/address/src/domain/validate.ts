@@ -13,6 +13,7 @@ import {
 import { componentTypeName } from './labels.js';
 import type { AddressInput, AddressParser, Parse } from './parser.js';
 import { standardize } from './standardize.js';
+import { unitPairs } from './units.js';
 import { STATE_CODE, STATE_NAME_BY_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR, UNIT_WITHOUT_ID } from './tables.js';
 import { editDistance, pub28Words, spellingBudget } from './text.js';
 import { cityKey, distanceKm, type ZipDatabase, type ZipRecord } from './zipdb.js';
@@ -58,6 +59,9 @@ export function toParsedAddress(p: Parse): ParsedAddress {
 }
 
 export class LocalValidator {
+  /** Doubts about secondary units found by the last checkDeliveryLine (CONFIRM, not FIX). */
+  private unitDoubts: string[] = [];
+
   constructor(
     readonly parser: AddressParser,
     readonly zipdb: ZipDatabase = parser.zipdb,
@@ -136,6 +140,9 @@ export class LocalValidator {
         if (named) {
           cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: named, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
           city = named;
+        } else if (this.isNearbyPlace(city, rec) && cityKey(rec.city).startsWith(`${cityKey(city)} `)) {
+          // HOT SPRINGS for HOT SPRINGS NATIONAL PARK: the short form of the ZIP's own place.
+          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
         } else if (this.isNearbyPlace(city, rec)) {
           cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE };
           notes.push(`${city} is a place near ZIP ${zip}; the ZIP's preferred place name is ${rec.city}`);
@@ -221,7 +228,10 @@ export class LocalValidator {
     }
 
     // --- Delivery line ----------------------------------------------------------------------------------
+    this.unitDoubts = [];
     const deliveryComplete = this.checkDeliveryLine(parse, kind, checks, missing, notes);
+    const unitDoubts = this.unitDoubts;
+    notes.push(...unitDoubts);
 
     // --- Unexpected tokens ----------------------------------------------------------------------------
     for (const c of parse.components) {
@@ -271,7 +281,7 @@ export class LocalValidator {
 
     let action: PossibleNextAction;
     if (!addressComplete || parse.confidence < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
-    else if (inferred || replaced || spell || plausibleOnly || parse.confidence < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
+    else if (inferred || replaced || spell || plausibleOnly || unitDoubts.length > 0 || parse.confidence < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
     else action = PossibleNextAction.POSSIBLE_NEXT_ACTION_ACCEPT;
 
     // Confidence: the parse's probability, discounted for every doubt validation found.
@@ -306,7 +316,7 @@ export class LocalValidator {
         validationGranularity,
         geocodeGranularity: geocode?.granularity ?? Granularity.GRANULARITY_OTHER,
         addressComplete,
-        hasUnconfirmedComponents: suspicious.length > 0 || plausibleOnly,
+        hasUnconfirmedComponents: suspicious.length > 0 || plausibleOnly || unitDoubts.length > 0,
         hasInferredComponents: inferred,
         hasReplacedComponents: replaced,
         hasSpellCorrectedComponents: spell,
@@ -355,14 +365,16 @@ export class LocalValidator {
 
   /** The single closest name within the spelling budget, or undefined (none, or a tie). */
   private closest(name: string, candidates: readonly string[]): string | undefined {
-    const key = cityKey(name);
+    // Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW").
+    const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
+    const key = spellKey(name);
     const budget = spellingBudget(key.length);
     if (budget === 0) return undefined;
     let best: string | undefined;
     let bestD = budget + 1;
     let tie = false;
     for (const c of candidates) {
-      const d = editDistance(key, cityKey(c), budget);
+      const d = editDistance(key, spellKey(c), budget);
       if (d < bestD) {
         best = c;
         bestD = d;
@@ -476,16 +488,15 @@ export class LocalValidator {
         notes.push('no street address, PO box or rural route found');
         complete = false;
     }
-    if (f.unitType || f.unitId) {
-      const designator = UNIT_DESIGNATOR.get(pub28Words(f.unitType)) ?? (f.unitType === '#' ? '#' : undefined);
-      if (f.unitType && !designator) suspicious(T.COMPONENT_TYPE_OCCUPANCY_TYPE, f.unitType, `"${f.unitType}" is not a USPS secondary unit designator`);
-      else if (f.unitType) plausible(T.COMPONENT_TYPE_OCCUPANCY_TYPE, f.unitType);
-      if (f.unitId) plausible(T.COMPONENT_TYPE_OCCUPANCY_IDENTIFIER, f.unitId);
-      else if (designator && !UNIT_WITHOUT_ID.has(designator) && designator !== '#') {
-        notes.push(`unit designator ${designator} without a unit number`);
-        missing.push(T.COMPONENT_TYPE_OCCUPANCY_IDENTIFIER);
-        complete = false;
-      }
+    // Every designator / identifier pair of the line ("STE 100 PMB 1092").
+    for (const [designatorText, id] of unitPairs(parse.tokens)) {
+      const designator = UNIT_DESIGNATOR.get(pub28Words(designatorText)) ?? (designatorText === '#' ? '#' : undefined);
+      if (designatorText && !designator) {
+        plausible(T.COMPONENT_TYPE_OCCUPANCY_TYPE, designatorText);
+        this.unitDoubts.push(`"${designatorText}" is not a USPS secondary unit designator`);
+      } else if (designatorText) plausible(T.COMPONENT_TYPE_OCCUPANCY_TYPE, designatorText);
+      if (id) plausible(T.COMPONENT_TYPE_OCCUPANCY_IDENTIFIER, id);
+      else if (designator && !UNIT_WITHOUT_ID.has(designator) && designator !== '#') this.unitDoubts.push(`unit designator ${designator} without a unit number`);
     }
     return complete;
   }

@@ -3,6 +3,7 @@
 // scripts/build-zip-table.ts); ~43k ZIPs in a few MB of heap.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { SUFFIX_ABBREVIATION } from './tables.js';
 
 export interface ZipRecord {
   zip: string;
@@ -19,7 +20,7 @@ export interface ZipRecord {
 const CITY_WORD_CANON: Record<string, string> = {
   SAINT: 'ST', SAINTE: 'STE', FORT: 'FT', MOUNT: 'MT', MOUNTAIN: 'MTN', NORTH: 'N', SOUTH: 'S', EAST: 'E', WEST: 'W',
   POINT: 'PT', PORT: 'PT', HEIGHTS: 'HTS', SPRINGS: 'SPGS', SPRING: 'SPG', CENTER: 'CTR', CITY: 'CITY', VILLAGE: 'VLG',
-  JUNCTION: 'JCT', LAKE: 'LK', BEACH: 'BCH', ISLAND: 'IS', FALLS: 'FLS', TOWNSHIP: 'TWP', TWNSHP: 'TWP',
+  JUNCTION: 'JCT', LAKE: 'LK', BEACH: 'BCH', ISLAND: 'IS', FALLS: 'FLS', TOWNSHIP: 'TWP', TWNSHP: 'TWP', UNIVERSITY: 'UNIV',
 };
 
 const keyMemo = new Map<string, string>();
@@ -44,7 +45,17 @@ function computeCityKey(name: string): string {
     .replace(/[^A-Z0-9&]+/g, ' ')
     .trim()
     .split(' ');
-  return words.map((w) => CITY_WORD_CANON[w] ?? w).join(' ');
+  // "MC GEHEE" = "MCGEHEE"; later words use the street-suffix abbreviations ("PLEASANT PLAINS" = "PLEASANT PLNS").
+  const joined: string[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    if ((w === 'MC' || w === 'MAC') && k + 1 < words.length) {
+      joined.push(w + words[++k]!);
+      continue;
+    }
+    joined.push(w);
+  }
+  return joined.map((w, k) => CITY_WORD_CANON[w] ?? (k > 0 ? SUFFIX_ABBREVIATION.get(w) : undefined) ?? w).join(' ');
 }
 
 /** Great-circle distance in km. */
