@@ -1,0 +1,116 @@
+// `npm run eval:classification`: evaluates the whole local pipeline (rules + model, no LLM) on the DEV
+// split of labeled/payee-names-train.csv.gz (never trained on, never used for rule statistics or
+// calibration), separately for label_quality=clean and noisy, and measures single-core throughput.
+// Prints one JSON document on stdout.
+import { cpus, loadavg } from 'node:os';
+import { ClassificationTier } from '@clarity/proto/clarity/classification/v1/classification.js';
+import { defaultExclusionRuleData, DEFAULT_LISTS_VERSION } from '../src/domain/exclusion-defaults.js';
+import { ExclusionMatcher } from '../src/domain/exclusions.js';
+import { loadClassifierParts } from '../src/domain/factory.js';
+import { PayeeClassifier } from '../src/domain/classifier.js';
+import { OverrideMatcher } from '../src/domain/overrides.js';
+import { TYPE_NAMES } from '../src/domain/types.js';
+import { evaluateIndustry } from './lib/industry-eval.js';
+import { loadLabeled, type LabeledName } from './lib/dataset.js';
+
+const PRED = ['INDIVIDUAL', 'BUSINESS', 'GOVERNMENT', 'UNKNOWN'] as const;
+const RULE_TIERS = new Set([ClassificationTier.CLASSIFICATION_TIER_JUNK, ClassificationTier.CLASSIFICATION_TIER_EXCLUSION, ClassificationTier.CLASSIFICATION_TIER_LEGAL_FORM, ClassificationTier.CLASSIFICATION_TIER_PERSON_NAME]);
+const round = (x: number, d = 4) => Number(x.toFixed(d));
+
+const parts = loadClassifierParts();
+const classifier = new PayeeClassifier({ ...parts, exclusions: new ExclusionMatcher(defaultExclusionRuleData(), DEFAULT_LISTS_VERSION), overrides: new OverrideMatcher([]) });
+const dev = (await loadLabeled()).filter((r) => r.split === 'dev');
+
+function evaluate(rows: LabeledName[]) {
+  const confusion: Record<string, Record<string, number>> = {};
+  for (const l of ['INDIVIDUAL', 'BUSINESS', 'GOVERNMENT']) confusion[l] = Object.fromEntries(PRED.map((p) => [p, 0]));
+  const tiers: Record<string, { decided: number; correct: number }> = {};
+  const sources: Record<string, { n: number; correct: number }> = {};
+  const bins = Array.from({ length: 15 }, () => ({ n: 0, conf: 0, correct: 0 }));
+  let ruleDecided = 0;
+  let ruleCorrect = 0;
+  let correct = 0;
+  for (const r of rows) {
+    const c = classifier.classify(r.name, { skipIndustry: true }).classification;
+    const pred = TYPE_NAMES[c.payeeType]!;
+    const ok = pred === r.label;
+    confusion[r.label]![pred]!++;
+    if (ok) correct++;
+    const tier = ClassificationTier[c.decidedBy].replace('CLASSIFICATION_TIER_', '').toLowerCase();
+    const t = (tiers[tier] ??= { decided: 0, correct: 0 });
+    t.decided++;
+    if (ok) t.correct++;
+    if (RULE_TIERS.has(c.decidedBy)) {
+      ruleDecided++;
+      if (ok) ruleCorrect++;
+    }
+    const s = (sources[r.source] ??= { n: 0, correct: 0 });
+    s.n++;
+    if (ok) s.correct++;
+    const b = bins[Math.min(14, Math.floor(c.confidence * 15))]!;
+    b.n++;
+    b.conf += c.confidence;
+    if (ok) b.correct++;
+  }
+  const perClass: Record<string, { n: number; accuracy: number | null }> = {};
+  for (const l of ['INDIVIDUAL', 'BUSINESS', 'GOVERNMENT']) {
+    const n = Object.values(confusion[l]!).reduce((a, b) => a + b, 0);
+    perClass[l] = { n, accuracy: n ? round(confusion[l]![l]! / n) : null };
+  }
+  const present = Object.values(perClass).filter((p) => p.accuracy !== null);
+  const ece = bins.reduce((acc, b) => acc + (b.n ? (b.n / rows.length) * Math.abs(b.correct / b.n - b.conf / b.n) : 0), 0);
+  return {
+    names: rows.length,
+    accuracy: round(correct / rows.length),
+    macroAccuracy: round(present.reduce((a, p) => a + p.accuracy!, 0) / present.length),
+    perClass,
+    confusion,
+    ece: round(ece),
+    ruleTiers: { coverage: round(ruleDecided / rows.length), precision: round(ruleDecided ? ruleCorrect / ruleDecided : 0), decided: ruleDecided, wrong: ruleDecided - ruleCorrect },
+    byTier: Object.fromEntries(Object.entries(tiers).map(([k, v]) => [k, { decided: v.decided, precision: round(v.correct / v.decided) }])),
+    bySource: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, { n: v.n, accuracy: round(v.correct / v.n) }])),
+  };
+}
+
+const clean = evaluate(dev.filter((r) => r.quality === 'clean'));
+const noisy = evaluate(dev.filter((r) => r.quality === 'noisy'));
+
+// Throughput: one core, in-process, the names of the dev split classified in a loop.
+function throughput(skipIndustry: boolean, seconds = 3) {
+  const names = dev.map((r) => r.name);
+  for (let i = 0; i < 20_000; i++) classifier.classify(names[i % names.length]!, { skipIndustry }); // warm-up
+  let n = 0;
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  while (performance.now() - start < seconds * 1000) {
+    for (let i = 0; i < 5_000; i++) classifier.classify(names[(n + i) % names.length]!, { skipIndustry });
+    n += 5_000;
+  }
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { names: n, wallSeconds: round(wall, 2), namesPerSecondWall: Math.round(n / wall), namesPerCpuSecond: Math.round(n / cpuSeconds) };
+}
+
+const industry = await evaluateIndustry(classifier);
+const speedWithIndustry = throughput(false);
+const speedTypeOnly = throughput(true);
+
+console.log(
+  JSON.stringify(
+    {
+      dataset: 'labeled/payee-names-train.csv.gz, dev split (fnv1a("split:" + normalized name) % 100 < 20): never trained on, never used for rule statistics or calibration',
+      modelVersion: classifier.modelVersion,
+      listsVersion: DEFAULT_LISTS_VERSION,
+      exclusionRules: defaultExclusionRuleData().length,
+      minRulePrecision: parts.minRulePrecision,
+      clean,
+      noisy,
+      industry,
+      speed: { note: 'single thread, in-process PayeeClassifier.classify, no LLM', withIndustry: speedWithIndustry, typeOnly: speedTypeOnly },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg().map((x) => round(x, 2)), node: process.version },
+    },
+    null,
+    2,
+  ),
+);

@@ -1,0 +1,191 @@
+// Trains the statistical tier: multinomial logistic regression (AdaGrad, L2) over the runtime's own
+// hashed features, on the TRAIN split of labeled/payee-names-train.csv.gz, with sources rebalanced
+// (IRS nonprofits would otherwise be two thirds of everything) and noisy labels down-weighted. Then fits
+// the isotonic confidence map on the CALIBRATION split, on the names the rule tiers leave to the model.
+// Writes data/model.json and data/model-weights.bin (int16). Deterministic: same data, same artifact.
+//   node dist/scripts/train-model.js [--bits 18] [--epochs 6]
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { PayeeClassifier } from '../src/domain/classifier.js';
+import { defaultExclusionRuleData } from '../src/domain/exclusion-defaults.js';
+import { ExclusionMatcher } from '../src/domain/exclusions.js';
+import { Lexicons } from '../src/domain/lexicons.js';
+import { MAX_FEATURES, MODEL_CLASSES, NUM_CLASSES, NameModel, extractFeatures, type ModelMeta } from '../src/domain/model.js';
+import { OverrideMatcher } from '../src/domain/overrides.js';
+import { RuleStats } from '../src/domain/rule-stats.js';
+import { TYPE_NAMES } from '../src/domain/types.js';
+import { LABELS, loadLabeled, serviceRoot, type LabeledName } from './lib/dataset.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const BITS = arg('bits', 18);
+const EPOCHS = arg('epochs', 6);
+const LR = arg('lr', 0.2);
+const L2 = arg('l2', 2e-6);
+const NOISY_WEIGHT = arg('noisy', 0.5);
+
+const lex = Lexicons.load();
+const all = await loadLabeled();
+const train = all.filter((r) => r.split === 'train');
+const calib = all.filter((r) => r.split === 'calib');
+
+// Sample weights: every class weighs the same; within a class each source weighs ∝ sqrt(its size).
+const count = new Map<string, number>();
+for (const r of train) count.set(`${r.label}|${r.source}`, (count.get(`${r.label}|${r.source}`) ?? 0) + 1);
+const classMass = new Map<string, number>();
+for (const [k, n] of count) classMass.set(k.split('|')[0]!, (classMass.get(k.split('|')[0]!) ?? 0) + Math.sqrt(n));
+const weightOf = (r: LabeledName) => {
+  const n = count.get(`${r.label}|${r.source}`)!;
+  const w = (Math.sqrt(n) / classMass.get(r.label)! / n) * (train.length / LABELS.length);
+  return r.quality === 'noisy' ? w * NOISY_WEIGHT : w;
+};
+
+// Features once.
+const mask = (1 << BITS) - 1;
+const scratch = new Uint32Array(MAX_FEATURES);
+const offsets = new Uint32Array(train.length + 1);
+const featureChunks: Uint32Array[] = [];
+let total = 0;
+for (let i = 0; i < train.length; i++) {
+  const n = extractFeatures(train[i]!.norm, lex, scratch);
+  const f = new Uint32Array(n);
+  for (let k = 0; k < n; k++) f[k] = scratch[k]! & mask;
+  featureChunks.push(f);
+  total += n;
+  offsets[i + 1] = total;
+}
+const features = new Uint32Array(total);
+featureChunks.forEach((f, i) => features.set(f, offsets[i]!));
+featureChunks.length = 0;
+const labels = new Uint8Array(train.map((r) => LABELS.indexOf(r.label)));
+const weights = new Float32Array(train.map(weightOf));
+
+const W = new Float32Array((1 << BITS) * NUM_CLASSES);
+const G = new Float32Array(W.length).fill(1e-8);
+const bias = new Float64Array(NUM_CLASSES);
+const biasG = new Float64Array(NUM_CLASSES).fill(1e-8);
+
+// Deterministic shuffle (xorshift32).
+let seed = 0x9e3779b9;
+const rand = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 4294967296;
+};
+const order = Uint32Array.from({ length: train.length }, (_, i) => i);
+const z = new Float64Array(NUM_CLASSES);
+const started = performance.now();
+for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  let loss = 0;
+  for (const i of order) {
+    const a = offsets[i]!;
+    const b = offsets[i + 1]!;
+    for (let c = 0; c < NUM_CLASSES; c++) z[c] = bias[c]!;
+    for (let k = a; k < b; k++) {
+      const o = features[k]! * NUM_CLASSES;
+      z[0] += W[o]!;
+      z[1] += W[o + 1]!;
+      z[2] += W[o + 2]!;
+    }
+    const m = Math.max(z[0]!, z[1]!, z[2]!);
+    let s = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) s += (z[c] = Math.exp(z[c]! - m));
+    const y = labels[i]!;
+    const w = weights[i]!;
+    loss -= w * Math.log(z[y]! / s);
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      const g = w * (z[c]! / s - (c === y ? 1 : 0));
+      biasG[c]! += g * g;
+      bias[c]! -= (LR * g) / Math.sqrt(biasG[c]!);
+      for (let k = a; k < b; k++) {
+        const o = features[k]! * NUM_CLASSES + c;
+        const gg = g + L2 * W[o]!;
+        G[o]! += gg * gg;
+        W[o]! -= (LR * gg) / Math.sqrt(G[o]!);
+      }
+    }
+  }
+  console.error(`epoch ${epoch + 1}/${EPOCHS}: weighted loss ${(loss / train.length).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+// Quantize to int16.
+let maxAbs = 0;
+for (let i = 0; i < W.length; i++) maxAbs = Math.max(maxAbs, Math.abs(W[i]!));
+const scale = maxAbs / 32767;
+const q = new Int16Array(W.length);
+for (let i = 0; i < W.length; i++) q[i] = Math.round(W[i]! / scale);
+const deq = new Float32Array(q.length);
+for (let i = 0; i < q.length; i++) deq[i] = q[i]! * scale;
+const digest = createHash('sha256').update(Buffer.from(q.buffer)).digest('hex').slice(0, 12);
+
+const meta: ModelMeta = {
+  version: `model-${digest}`,
+  bits: BITS,
+  scale,
+  bias: [...bias],
+  calibration: { x: [], y: [] },
+  trainedOn: {
+    file: 'labeled/payee-names-train.csv.gz',
+    split: 'train (fnv1a("split:" + normalized name) % 100 >= 30)',
+    names: train.length,
+    epochs: EPOCHS,
+    learningRate: LR,
+    l2: L2,
+    noisyWeight: NOISY_WEIGHT,
+    classes: MODEL_CLASSES.map((c) => TYPE_NAMES[c]),
+  },
+};
+
+// Isotonic calibration on the calibration split, over the names the rule tiers leave to the model.
+const model = new NameModel(meta, deq, lex);
+const classifier = new PayeeClassifier({
+  lex, model, stats: RuleStats.load(), exclusions: new ExclusionMatcher(defaultExclusionRuleData(), 'default'), overrides: new OverrideMatcher([]), minRulePrecision: 0.999,
+});
+const pairs: Array<[number, number]> = [];
+let calibCorrect = 0;
+for (const r of calib) {
+  const out = classifier.classify(r.name, { skipIndustry: true });
+  if (!out.model) continue;
+  const ok = TYPE_NAMES[out.classification.payeeType] === r.label ? 1 : 0;
+  calibCorrect += ok;
+  pairs.push([out.model.raw, ok]);
+}
+pairs.sort((a, b) => a[0] - b[0]);
+// Pool adjacent violators over blocks.
+const blocks: Array<{ sum: number; n: number; lo: number; hi: number }> = [];
+for (const [p, ok] of pairs) {
+  blocks.push({ sum: ok, n: 1, lo: p, hi: p });
+  while (blocks.length > 1 && blocks[blocks.length - 2]!.sum / blocks[blocks.length - 2]!.n >= blocks[blocks.length - 1]!.sum / blocks[blocks.length - 1]!.n) {
+    const b = blocks.pop()!;
+    const a = blocks[blocks.length - 1]!;
+    a.sum += b.sum;
+    a.n += b.n;
+    a.hi = b.hi;
+  }
+}
+// Knots at block midpoints, with a light prior toward the block's raw probability for tiny blocks.
+const x: number[] = [];
+const y: number[] = [];
+for (const b of blocks) {
+  const mid = (b.lo + b.hi) / 2;
+  const v = (b.sum + 2 * mid) / (b.n + 2);
+  if (x.length > 0 && mid <= x[x.length - 1]!) continue;
+  x.push(Number(mid.toFixed(6)));
+  y.push(Number(Math.max(y[y.length - 1] ?? 0, v).toFixed(6)));
+}
+meta.calibration = { x, y };
+meta.trainedOn.calibrationNames = pairs.length;
+meta.trainedOn.calibrationAccuracy = Number((calibCorrect / Math.max(1, pairs.length)).toFixed(4));
+
+writeFileSync(`${serviceRoot}data/model-weights.bin`, Buffer.from(q.buffer));
+writeFileSync(`${serviceRoot}data/model.json`, `${JSON.stringify(meta, null, 1)}\n`);
+console.log(JSON.stringify({ version: meta.version, bits: BITS, trainNames: train.length, calibModelNames: pairs.length, calibModelAccuracy: meta.trainedOn.calibrationAccuracy, knots: x.length }));
