@@ -6,7 +6,7 @@
 //   node dist/scripts/train-model.js [--bits 18] [--epochs 6]
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { PayeeClassifier } from '../src/domain/classifier.js';
+import { PayeeClassifier, collectRuleHits, modelHitKeys } from '../src/domain/classifier.js';
 import { defaultExclusionRuleData } from '../src/domain/exclusion-defaults.js';
 import { ExclusionMatcher } from '../src/domain/exclusions.js';
 import { Lexicons } from '../src/domain/lexicons.js';
@@ -24,7 +24,7 @@ const BITS = arg('bits', 18);
 const EPOCHS = arg('epochs', 6);
 const LR = arg('lr', 0.2);
 const L2 = arg('l2', 2e-6);
-const NOISY_WEIGHT = arg('noisy', 0.5);
+const NOISY_WEIGHT = arg('noisy', 0.15);
 
 const lex = Lexicons.load();
 const all = await loadLabeled();
@@ -48,8 +48,9 @@ const scratch = new Uint32Array(MAX_FEATURES);
 const offsets = new Uint32Array(train.length + 1);
 const featureChunks: Uint32Array[] = [];
 let total = 0;
+const matcher = new ExclusionMatcher(defaultExclusionRuleData(), 'default');
 for (let i = 0; i < train.length; i++) {
-  const n = extractFeatures(train[i]!.norm, lex, scratch);
+  const n = extractFeatures(train[i]!.norm, lex, scratch, modelHitKeys(collectRuleHits(train[i]!.norm, lex, matcher)));
   const f = new Uint32Array(n);
   for (let k = 0; k < n; k++) f[k] = scratch[k]! & mask;
   featureChunks.push(f);
@@ -148,7 +149,7 @@ const meta: ModelMeta = {
 // Isotonic calibration on the calibration split, over the names the rule tiers leave to the model.
 const model = new NameModel(meta, deq, lex);
 const classifier = new PayeeClassifier({
-  lex, model, stats: RuleStats.load(), exclusions: new ExclusionMatcher(defaultExclusionRuleData(), 'default'), overrides: new OverrideMatcher([]), minRulePrecision: 0.999,
+  lex, model, stats: RuleStats.load(), exclusions: matcher, overrides: new OverrideMatcher([]), minRulePrecision: 0.999,
 });
 const pairs: Array<[number, number]> = [];
 let calibCorrect = 0;

@@ -94,12 +94,21 @@ export function collectRuleHits(norm: NormalizedName, lex: Lexicons, exclusions:
   for (const h of hits) {
     if (h.type === ANY) continue;
     const mine = ` ${h.matched} `;
-    h.contested = hits.some(
-      (g) => g !== h && g.type !== ANY && g.type !== h.type && g.prior >= 0.9 && g.tier !== 'person_name' &&
-        !mine.includes(` ${g.matched} `) && !` ${g.matched} `.includes(mine),
-    );
+    // Contested by a strong hit of another type, unless that hit's words lie inside this one's
+    // ("INCORPORATED VILLAGE OF" is not contested by INCORPORATED; INCORPORATED is contested by it).
+    h.contested = hits.some((g) => g !== h && g.type !== ANY && g.type !== h.type && g.prior >= 0.9 && g.tier !== 'person_name' && !mine.includes(` ${g.matched} `));
   }
   return hits;
+}
+
+/** The rule hits as model features: each rule, and each (tier, implied type, contested) combination. */
+export function modelHitKeys(hits: readonly TierHit[]): string[] {
+  const keys: string[] = [];
+  for (const h of hits) {
+    if (h.type === ANY) continue;
+    keys.push(`${h.ruleId}${h.contested ? '!' : ''}`, `${h.tier}|${h.type}|${h.contested ? 1 : 0}`);
+  }
+  return keys;
 }
 
 export interface ClassifyOutcome {
@@ -198,7 +207,7 @@ export class PayeeClassifier {
       c.decidedBy = TIER_ENUM[decision.tier];
     } else {
       // 6. The statistical model.
-      model = this.parts.model.score(norm);
+      model = this.parts.model.score(norm, modelHitKeys(hits));
       c.payeeType = MODEL_CLASSES[model.best];
       c.confidence = model.confidence;
       c.decidedBy = ClassificationTier.CLASSIFICATION_TIER_MODEL;

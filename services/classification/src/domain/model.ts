@@ -20,6 +20,7 @@ const SEED_LAST = FNV_OFFSET ^ 0x297a2d39;
 const SEED_PAIR = FNV_OFFSET ^ 0x6b43a9b5;
 const SEED_SHAPE = FNV_OFFSET ^ 0x3c6ef372;
 const SEED_LEX = FNV_OFFSET ^ 0x7f4a7c15;
+const SEED_HIT = FNV_OFFSET ^ 0x165667b1;
 
 /** Lexicon class of one word, used in shape features. */
 function wordClass(token: string, lex: Lexicons): number {
@@ -47,7 +48,7 @@ export const MAX_FEATURES = 512;
  * Writes the feature hashes of a name into `out` (unsigned 32-bit values) and returns how many.
  * Stops at `out.length`.
  */
-export function extractFeatures(norm: NormalizedName, lex: Lexicons, out: Uint32Array): number {
+export function extractFeatures(norm: NormalizedName, lex: Lexicons, out: Uint32Array, hitKeys: readonly string[] = []): number {
   let n = 0;
   const cap = out.length;
   const tokens = norm.tokens;
@@ -83,6 +84,8 @@ export function extractFeatures(norm: NormalizedName, lex: Lexicons, out: Uint32
     out[n++] = fnvChar(shape, 200 + Math.min(nt, 7)) >>> 0;
     out[n++] = fnvChar(fnvChar(SEED_SHAPE, 300 + Math.min(nt, 7)), norm.commas.length > 0 ? 1 : 0) >>> 0;
   }
+  // What the rule tiers saw (rule ids and tier/type combinations), so the model learns how far to trust them.
+  for (let k = 0; k < hitKeys.length && n < cap; k++) out[n++] = fnvString(SEED_HIT, hitKeys[k]!) >>> 0;
   return n;
 }
 
@@ -131,9 +134,9 @@ export class NameModel {
   }
 
   /** Raw class scores (logits) into `z`. */
-  logits(norm: NormalizedName, z: Float64Array): void {
+  logits(norm: NormalizedName, z: Float64Array, hitKeys: readonly string[] = []): void {
     const f = this.scratch;
-    const n = extractFeatures(norm, this.lex, f);
+    const n = extractFeatures(norm, this.lex, f, hitKeys);
     const w = this.weights;
     let z0 = this.meta.bias[0]!;
     let z1 = this.meta.bias[1]!;
@@ -151,9 +154,9 @@ export class NameModel {
 
   private readonly z = new Float64Array(3);
 
-  score(norm: NormalizedName): ModelScore {
+  score(norm: NormalizedName, hitKeys: readonly string[] = []): ModelScore {
     const z = this.z;
-    this.logits(norm, z);
+    this.logits(norm, z, hitKeys);
     const m = Math.max(z[0]!, z[1]!, z[2]!);
     const e0 = Math.exp(z[0]! - m);
     const e1 = Math.exp(z[1]! - m);
