@@ -4,6 +4,7 @@
 // and the next tier looks. Every answer carries the evidence that decided it and a calibrated confidence.
 import { PayeeSubtype, PayeeType, type Evidence } from '@clarity/proto/clarity/common/v1/types.js';
 import { ClassificationTier, type Classification, type ExclusionHit, type IndustryClassification } from '@clarity/proto/clarity/classification/v1/classification.js';
+import { exclusionRulePrior } from './exclusion-defaults.js';
 import type { ExclusionMatcher } from './exclusions.js';
 import type { Lexicons } from './lexicons.js';
 import { MODEL_CLASSES, type ModelScore, type NameModel } from './model.js';
@@ -82,7 +83,7 @@ export function collectRuleHits(norm: NormalizedName, lex: Lexicons, exclusions:
     const r = m.rule;
     hits.push({
       tier: 'exclusion', ruleId: `exclusion.${r.id}`, type: r.impliesType, subtype: r.impliesSubtype, detail: `${r.list} list, ${r.category}: ${r.reason}`,
-      matched: m.matched, prior: 0.99, contested: false,
+      matched: m.matched, prior: exclusionRulePrior(r.id, r.keyword, r.match), contested: false,
       exclusion: { ruleId: r.id, list: r.list, category: r.category, keyword: r.keyword, reason: r.reason, impliesType: r.impliesType },
     });
   }

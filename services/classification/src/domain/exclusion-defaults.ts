@@ -17,6 +17,8 @@ export interface ExclusionRuleSpec {
   impliesType: PayeeType;
   impliesSubtype: PayeeSubtype;
   reason: string;
+  /** Declared precision before measurement (named institutions and acronyms are near-definitional). */
+  prior: number;
 }
 
 const { PAYEE_TYPE_GOVERNMENT: GOV, PAYEE_TYPE_BUSINESS: BUS, PAYEE_TYPE_UNSPECIFIED: ANY } = PayeeType;
@@ -32,6 +34,7 @@ interface Group {
   match: KeywordMatch;
   reason: string;
   keywords: string[];
+  prior?: number;
 }
 
 export const US_STATES: ReadonlyArray<readonly [string, string]> = [
@@ -56,11 +59,11 @@ const GROUPS: Group[] = [
   },
   {
     list: 'government', category: 'tax', type: GOV, subtype: S.PAYEE_SUBTYPE_TAX_AUTHORITY, match: EXACT,
-    reason: 'federal tax authority', keywords: ['IRS', 'I R S', 'TREASURY', 'US TREAS', 'UNITED STATES TREASURER', 'TTB'],
+    prior: 0.999, reason: 'federal tax authority', keywords: ['IRS', 'I R S', 'TREASURY', 'US TREAS', 'UNITED STATES TREASURER', 'TTB'],
   },
   {
     list: 'government', category: 'federal_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_FEDERAL, match: WORDS,
-    reason: 'federal department or agency',
+    reason: 'federal department or agency', prior: 0.999,
     keywords: [
       'SOCIAL SECURITY ADMINISTRATION', 'UNITED STATES POSTAL SERVICE', 'US POSTAL SERVICE', 'U S POSTAL SERVICE', 'POSTMASTER',
       'FEDERAL BUREAU OF INVESTIGATION', 'DEPARTMENT OF VETERANS AFFAIRS', 'VETERANS ADMINISTRATION', 'VETERANS AFFAIRS MEDICAL CENTER',
@@ -98,7 +101,7 @@ const GROUPS: Group[] = [
   },
   {
     list: 'government', category: 'federal_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_FEDERAL, match: EXACT,
-    reason: 'federal department or agency (acronym)',
+    prior: 0.999, reason: 'federal department or agency (acronym)',
     keywords: ['SSA', 'USPS', 'FBI', 'FEMA', 'HUD', 'EPA', 'GSA', 'SBA', 'OPM', 'FAA', 'FCC', 'FTC', 'SEC', 'FDIC', 'NCUA', 'NASA', 'NOAA',
       'DFAS', 'DHS', 'DOJ', 'DOL', 'DOE', 'DOT', 'DOD', 'CMS', 'CDC', 'FDA', 'NIH', 'DEA', 'ATF', 'USCIS', 'TSA', 'VA', 'US ARMY', 'US NAVY',
       'US AIR FORCE', 'US MARINE CORPS', 'UNITED STATES ARMY', 'UNITED STATES NAVY', 'UNITED STATES AIR FORCE', 'TVA', 'PBGC', 'USGS', 'BLM', 'NPS', 'USCG'],
@@ -297,7 +300,7 @@ const GROUPS: Group[] = [
   },
   {
     list: 'financial', category: 'bank', type: BUS, subtype: S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION, match: WORDS,
-    reason: 'bank (named institution)',
+    prior: 0.999, reason: 'bank (named institution)',
     keywords: ['BANK OF AMERICA', 'WELLS FARGO', 'JPMORGAN', 'JP MORGAN', 'JPMORGAN CHASE', 'CHASE BANK', 'CHASE MANHATTAN', 'CITIBANK', 'CITIGROUP',
       'CITIZENS BANK', 'US BANK', 'U S BANK', 'US BANCORP', 'PNC BANK', 'PNC FINANCIAL', 'TRUIST', 'SUNTRUST', 'BB AND T', 'BRANCH BANKING AND TRUST',
       'REGIONS BANK', 'REGIONS FINANCIAL', 'FIFTH THIRD', 'KEYBANK', 'KEY BANK', 'HUNTINGTON NATIONAL BANK', 'M AND T BANK', 'MANUFACTURERS AND TRADERS',
@@ -311,7 +314,7 @@ const GROUPS: Group[] = [
   },
   {
     list: 'financial', category: 'bank', type: BUS, subtype: S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION, match: EXACT,
-    reason: 'bank (named institution)', keywords: ['CHASE', 'CITI', 'PNC', 'BBT', 'REGIONS', 'DISCOVER', 'VISA', 'MASTERCARD', 'BMO', 'TD', 'ALLY'],
+    prior: 0.999, reason: 'bank (named institution)', keywords: ['CHASE', 'CITI', 'PNC', 'BBT', 'REGIONS', 'DISCOVER', 'VISA', 'MASTERCARD', 'BMO', 'TD', 'ALLY'],
   },
   {
     list: 'financial', category: 'credit_union', type: BUS, subtype: S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION, match: WORDS,
@@ -397,7 +400,9 @@ export function defaultExclusionRules(): ExclusionRuleSpec[] {
       let id = `${g.list}.${g.category}.${MATCH_TAG[g.match]}.${slug(keyword)}`;
       for (let n = 2; seen.has(id); n++) id = `${g.list}.${g.category}.${MATCH_TAG[g.match]}.${slug(keyword)}_${n}`;
       seen.add(id);
-      out.push({ id, list: g.list, category: g.category, keyword, match: g.match, impliesType: g.type, impliesSubtype: g.subtype, reason: g.reason });
+      // Multi-word names of specific institutions ("STATE FARM", "NAVY FEDERAL") are near-definitional too.
+      const prior = g.prior ?? (g.match === WORDS && g.type !== ANY && /named|insurance company/.test(g.reason) && keyword.includes(' ') ? 0.999 : 0.99);
+      out.push({ id, list: g.list, category: g.category, keyword, match: g.match, impliesType: g.type, impliesSubtype: g.subtype, reason: g.reason, prior });
     }
   }
   return out;
@@ -406,4 +411,12 @@ export function defaultExclusionRules(): ExclusionRuleSpec[] {
 /** The default rules as matcher data (enabled, dated at the epoch). */
 export function defaultExclusionRuleData(): Array<ExclusionRuleSpec & { disabled: boolean; updateTime: Date }> {
   return defaultExclusionRules().map((r) => ({ ...r, disabled: false, updateTime: new Date(0) }));
+}
+
+const DEFAULT_PRIORS = new Map(defaultExclusionRules().map((r) => [r.id, r]));
+
+/** The declared prior of a stored rule: the default's when it is an unchanged default rule, else 0.99. */
+export function exclusionRulePrior(id: string, keyword: string, match: KeywordMatch): number {
+  const d = DEFAULT_PRIORS.get(id);
+  return d && d.keyword === keyword && d.match === match ? d.prior : 0.99;
 }

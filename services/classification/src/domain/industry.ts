@@ -311,17 +311,17 @@ export class IndustryClassifier implements IndustryAssigner {
       const bySub = BY_SUBTYPE[subtype] ?? ['921190', '9199'];
       return this.codes(bySub[0], bySub[1], this.confidence.payee_type, 'payee_type', 'industry.payee_type', 'a government body: public administration', norm.display);
     }
-    // 2. Curated keywords (the rightmost, most specific phrase wins: "SMITH PLUMBING AND HEATING" → plumbing).
-    const kw = this.keyword(tokens);
-    if (kw) return this.codes(kw[0], kw[1], this.confidence.name_keywords, 'name_keywords', `industry.keyword.${kw[2].toLowerCase().replace(/ /g, '_')}`, `name keyword "${kw[2]}"`, kw[2]);
-    // 3. Financial, insurance, utility, trust subtypes.
+    // 2. Financial, insurance, utility, trust subtypes ("STATE FARM INSURANCE" is an insurer, not a farm).
     const bySub = BY_SUBTYPE[subtype];
     if (bySub) return this.codes(bySub[0], bySub[1], this.confidence.payee_type, 'payee_type', 'industry.payee_type', `subtype ${PayeeSubtype[subtype]}`, norm.display);
+    // 3. Curated keywords (the longest phrase; among equals the rightmost, where the trade usually stands).
+    const kw = this.keyword(tokens);
+    if (kw) return this.codes(kw[0], kw[1], this.confidence.name_keywords, 'name_keywords', `industry.keyword.${kw[2].toLowerCase().replace(/ /g, '_')}`, `name keyword "${kw[2]}"`, kw[2]);
     // 4. NAICS titles.
     return this.titleMatch(tokens);
   }
 
-  /** The longest keyword phrase; among equals, the first one (the trade usually comes first after the owner's name). */
+  /** The longest keyword phrase; among equals, the rightmost one. */
   private keyword(tokens: string[]): [string, string, string] | undefined {
     let best: [string, string, string] | undefined;
     let bestLen = 0;
@@ -330,7 +330,7 @@ export class IndustryClassifier implements IndustryAssigner {
       for (let j = i; j < tokens.length; j++) {
         const nd = at.get(tokens[j]!);
         if (!nd) break;
-        if (nd.code && j - i + 1 > bestLen) {
+        if (nd.code && j - i + 1 >= bestLen) {
           best = nd.code;
           bestLen = j - i + 1;
         }
