@@ -53,7 +53,7 @@ const GROUPS: Group[] = [
   // ---------------------------------------------------------------- government: federal
   {
     list: 'government', category: 'tax', type: GOV, subtype: S.PAYEE_SUBTYPE_TAX_AUTHORITY, match: WORDS,
-    reason: 'federal tax authority',
+    reason: 'federal tax authority', prior: 0.999,
     keywords: ['INTERNAL REVENUE SERVICE', 'US TREASURY', 'U S TREASURY', 'UNITED STATES TREASURY', 'DEPARTMENT OF THE TREASURY',
       'US DEPARTMENT OF TREASURY', 'TREASURY DEPARTMENT', 'EFTPS', 'IRS ACS', 'IRS CENTER', 'IRS SERVICE CENTER', 'ALCOHOL AND TOBACCO TAX AND TRADE BUREAU', 'BUREAU OF THE FISCAL SERVICE', 'FINANCIAL MANAGEMENT SERVICE'],
   },
