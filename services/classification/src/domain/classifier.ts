@@ -49,6 +49,8 @@ const TIER_ENUM: Record<TierName, ClassificationTier> = {
   llm: ClassificationTier.CLASSIFICATION_TIER_LLM,
 };
 
+const TIER_ORDER = ['exclusion', 'legal_form', 'person_name'] as const;
+
 /** Government subtypes from most to least specific, for picking among several exclusion hits. */
 const GOV_SUBTYPE_ORDER = [
   S.PAYEE_SUBTYPE_TAX_AUTHORITY, S.PAYEE_SUBTYPE_COURT, S.PAYEE_SUBTYPE_SCHOOL_DISTRICT, S.PAYEE_SUBTYPE_TRIBAL, S.PAYEE_SUBTYPE_INTERSTATE,
@@ -89,15 +91,22 @@ export function collectRuleHits(norm: NormalizedName, lex: Lexicons, exclusions:
   }
   const legal = legalFormHits(norm, lex);
   const prof = professionalHit(norm, lex, legal);
-  if (prof) hits.push({ ...prof, contested: false });
-  for (const h of legal) hits.push({ ...h, contested: false });
-  for (const h of personHits(norm, lex)) hits.push({ ...h, contested: false });
+  // The tiers build fresh objects: mark them in place rather than copying.
+  if (prof) hits.push(Object.assign(prof, { contested: false }));
+  for (const h of legal) hits.push(Object.assign(h, { contested: false }));
+  for (const h of personHits(norm, lex)) hits.push(Object.assign(h, { contested: false }));
+  if (hits.length < 2) return hits;
   for (const h of hits) {
     if (h.type === ANY) continue;
     const mine = ` ${h.matched} `;
     // Contested by a strong hit of another type, unless that hit's words lie inside this one's
     // ("INCORPORATED VILLAGE OF" is not contested by INCORPORATED; INCORPORATED is contested by it).
-    h.contested = hits.some((g) => g !== h && g.type !== ANY && g.type !== h.type && g.prior >= 0.9 && g.tier !== 'person_name' && !mine.includes(` ${g.matched} `));
+    for (const g of hits) {
+      if (g !== h && g.type !== ANY && g.type !== h.type && g.prior >= 0.9 && g.tier !== 'person_name' && !mine.includes(` ${g.matched} `)) {
+        h.contested = true;
+        break;
+      }
+    }
   }
   return hits;
 }
@@ -130,9 +139,14 @@ export class PayeeClassifier {
     return `${RULES_VERSION}/${this.parts.model.meta.version}`;
   }
 
+  /** Adds the measured confidence to a freshly built hit (in place). */
   private score(hit: RuleHit | TierHit): Scored {
     const confidence = this.parts.stats.confidence(hit.ruleId, hit.prior);
-    return { contested: false, ...hit, confidence, decisive: confidence >= this.parts.minRulePrecision };
+    const s = hit as Scored;
+    if (s.contested === undefined) s.contested = false;
+    s.confidence = confidence;
+    s.decisive = confidence >= this.parts.minRulePrecision;
+    return s;
   }
 
   /** Classifies one cleaned, non-empty name. */
@@ -191,10 +205,16 @@ export class PayeeClassifier {
     // 3-5. Exclusion lists, then legal forms and professional suffixes, then person-name evidence: the first
     // tier with decisive, uncontested hits that agree on the type decides.
     let decision: Scored | undefined;
-    for (const tier of ['exclusion', 'legal_form', 'person_name'] as const) {
-      const decisive = hits.filter((h) => h.tier === tier && h.decisive && !h.contested && h.type !== ANY);
-      if (decisive.length > 0 && decisive.every((h) => h.type === decisive[0]!.type)) {
-        decision = decisive.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+    for (const tier of TIER_ORDER) {
+      let best: Scored | undefined;
+      let agree = true;
+      for (const h of hits) {
+        if (h.tier !== tier || !h.decisive || h.contested || h.type === ANY) continue;
+        if (best && h.type !== best.type) agree = false;
+        if (!best || h.confidence > best.confidence) best = h;
+      }
+      if (best) {
+        if (agree) decision = best;
         break;
       }
     }

@@ -77,6 +77,77 @@ function foldNonAscii(cp: number): Fold {
 
 /** Normalizes a (cleaned) payee name. Linear in the input, allocation-light on ASCII input. */
 export function normalizeName(input: string): NormalizedName {
+  for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) >= 128) return normalizeGeneral(input);
+  return normalizeAscii(input);
+}
+
+function finish(tokens: string[], commas: number[], latinLetters: number, digits: number, otherLetters: number, otherText: string, otherScript: string | undefined): NormalizedName {
+  // A trailing comma says nothing about shape.
+  while (commas.length > 0 && commas[commas.length - 1] === tokens.length - 1) commas.pop();
+  const key = tokens.join(' ');
+  let display = key;
+  if (commas.length > 0) {
+    let s = '';
+    let ci = 0;
+    for (let t = 0; t < tokens.length; t++) {
+      if (t > 0) s += ' ';
+      s += tokens[t];
+      if (ci < commas.length && commas[ci] === t) {
+        s += ',';
+        ci++;
+      }
+    }
+    display = s;
+  }
+  return { display, key, tokens, commas, latinLetters, digits, otherLetters, otherText, otherScript };
+}
+
+/** ASCII input: words are slices of the upper-cased input (no per-character string building). */
+function normalizeAscii(input: string): NormalizedName {
+  const up = input.toUpperCase();
+  const tokens: string[] = [];
+  const commas: number[] = [];
+  let start = -1;
+  let piece = '';
+  let latinLetters = 0;
+  let digits = 0;
+  let lastWasAnd = false;
+  const flush = (end: number) => {
+    const tok = start >= 0 ? (piece === '' ? up.slice(start, end) : piece + up.slice(start, end)) : piece;
+    start = -1;
+    piece = '';
+    if (tok !== '') {
+      if (!(lastWasAnd && tok === 'AMP')) tokens.push(tok);
+      lastWasAnd = false;
+    }
+  };
+  const len = up.length;
+  for (let i = 0; i < len; i++) {
+    const kind = ASCII_KIND[up.charCodeAt(i)] as Kind;
+    if (kind === Kind.Letter || kind === Kind.Digit) {
+      if (start < 0) start = i;
+      if (kind === Kind.Letter) latinLetters++;
+      else digits++;
+    } else if (kind === Kind.Drop) {
+      if (start >= 0) {
+        piece += up.slice(start, i);
+        start = -1;
+      }
+    } else {
+      flush(i);
+      if (kind === Kind.Comma) {
+        if (tokens.length > 0 && commas[commas.length - 1] !== tokens.length - 1) commas.push(tokens.length - 1);
+      } else if (kind === Kind.And) {
+        tokens.push('AND');
+        lastWasAnd = true;
+      }
+    }
+  }
+  flush(len);
+  return finish(tokens, commas, latinLetters, digits, 0, '', undefined);
+}
+
+function normalizeGeneral(input: string): NormalizedName {
   const tokens: string[] = [];
   const commas: number[] = [];
   let current = '';
@@ -151,22 +222,5 @@ export function normalizeName(input: string): NormalizedName {
     }
   }
   flush();
-  // A trailing comma says nothing about shape.
-  while (commas.length > 0 && commas[commas.length - 1] === tokens.length - 1) commas.pop();
-  const key = tokens.join(' ');
-  let display = key;
-  if (commas.length > 0) {
-    let s = '';
-    let ci = 0;
-    for (let t = 0; t < tokens.length; t++) {
-      if (t > 0) s += ' ';
-      s += tokens[t];
-      if (ci < commas.length && commas[ci] === t) {
-        s += ',';
-        ci++;
-      }
-    }
-    display = s;
-  }
-  return { display, key, tokens, commas, latinLetters, digits, otherLetters, otherText: otherText.trim(), otherScript };
+  return finish(tokens, commas, latinLetters, digits, otherLetters, otherText.trim(), otherScript);
 }

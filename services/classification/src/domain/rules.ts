@@ -35,6 +35,19 @@ const STREET_TYPES = new Set([
 const DIRECTIONS = new Set(['N', 'S', 'E', 'W', 'NE', 'NW', 'SE', 'SW', 'NORTH', 'SOUTH', 'EAST', 'WEST']);
 
 const isDigits = (t: string) => /^\d+$/.test(t);
+const JUNK_STARTS = new Set(['TEST', 'DO', 'DONT', 'DELETE', 'VOID', 'DUPLICATE']);
+const BOX_STARTS = new Set(['P', 'PO', 'POST', 'BOX', 'DRAWER']);
+
+function oneLetterRepeated(key: string): boolean {
+  let letter = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 65 || c > 90) continue;
+    if (letter === 0) letter = c;
+    else if (c !== letter) return false;
+  }
+  return letter !== 0;
+}
 
 /** Junk / not-a-name: returns the reason as an UNKNOWN hit, or undefined when the input is a name. */
 export function junkHit(norm: NormalizedName, raw: string): RuleHit | undefined {
@@ -46,25 +59,24 @@ export function junkHit(norm: NormalizedName, raw: string): RuleHit | undefined 
     if (norm.otherLetters > 0) return undefined; // a non-Latin name: handled by nonLatinHit
     return unknown('junk.no_letters', 'the name has no letters or digits', raw.slice(0, 40));
   }
-  if (/[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(raw)) return unknown('junk.email', 'the name is an e-mail address, not a payee name', raw.slice(0, 60));
+  if (raw.includes('@') && /[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(raw)) return unknown('junk.email', 'the name is an e-mail address, not a payee name', raw.slice(0, 60));
   if (norm.latinLetters === 0) {
     const taxId = /^\d{2}-?\d{7}$|^\d{3}-?\d{2}-?\d{4}$/.test(raw.replace(/\s/g, ''));
     return unknown(taxId ? 'junk.tax_id' : 'junk.number', taxId ? 'the name is a tax identification number' : 'the name is a bare number', key);
   }
   if (PLACEHOLDERS.has(key)) return unknown('junk.placeholder', `placeholder name '${key}'`, key);
-  if (/^(TEST|DO NOT USE|DO NOT PAY|DONT USE|DELETE|VOID|DUPLICATE)\b/.test(key) && tokens.length <= 4 && !/\b(INC|LLC|CORP|CO)\b/.test(key)) {
+  const first = tokens[0] ?? '';
+  if (JUNK_STARTS.has(first) && /^(TEST|DO NOT USE|DO NOT PAY|DONT USE|DELETE|VOID|DUPLICATE)\b/.test(key) && tokens.length <= 4 && !/\b(INC|LLC|CORP|CO)\b/.test(key)) {
     return unknown('junk.placeholder', `placeholder name '${key}'`, key);
   }
   // One letter repeated ("XXXX", "A").
-  const letters = key.replace(/[^A-Z]/g, '');
-  if (norm.digits === 0 && letters.length > 0 && letters.split('').every((c) => c === letters[0])) {
-    return unknown('junk.repeated', 'the name is one letter repeated', key);
-  }
+  if (norm.digits === 0 && oneLetterRepeated(key)) return unknown('junk.repeated', 'the name is one letter repeated', key);
   // PO boxes and street addresses in the name field.
-  if (/^(P ?O|POST OFFICE|PO DRAWER|DRAWER) ?BOX \w+$|^BOX \d+$|^(P ?O|POST OFFICE) BOX \w+( [A-Z]{2})?( \d{5})?$/.test(key)) {
+  if (BOX_STARTS.has(first) && /^(P ?O|POST OFFICE|PO DRAWER|DRAWER) ?BOX \w+$|^BOX \d+$|^(P ?O|POST OFFICE) BOX \w+( [A-Z]{2})?( \d{5})?$/.test(key)) {
     return unknown('junk.address', 'the name is a post-office box, not a payee name', key);
   }
-  if (tokens.length >= 2 && tokens.length <= 9 && /^\d+[A-Z]?$/.test(tokens[0]!) && !isDigits(tokens[1] ?? '') || (tokens.length >= 3 && isDigits(tokens[0]!) && DIRECTIONS.has(tokens[1]!))) {
+  const c0 = first.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && tokens.length >= 3 && tokens.length <= 9 && /^\d+[A-Z]?$/.test(first) && (!isDigits(tokens[1]!) || DIRECTIONS.has(tokens[1]!))) {
     // "123 MAIN ST", "4066 SHELBURNE RD STE 2": a number, then words ending in (or holding) a street type.
     const typeAt = tokens.findIndex((t, i) => i >= 2 && STREET_TYPES.has(t));
     if (typeAt >= 2 && tokens.slice(typeAt + 1).every((t, i) => i < 3 && (isDigits(t) || t.length <= 2 || STREET_TYPES.has(t) || /^\d{5}$/.test(t)))) {
@@ -377,7 +389,11 @@ export function personHits(norm: NormalizedName, lex: Lexicons): RuleHit[] {
     while (words.length > 2 && GENERATIONAL.has(words[words.length - 1]!)) words = words.slice(0, -1);
     const last = words[words.length - 1]!;
     const firstOk = lex.firstCount(words[0]!) >= 1000 || (words[0]!.length === 1 && lex.firstCount(words[1]!) >= 1000 && words.length >= 3);
-    const middleOk = words.slice(1, -1).every((w) => w.length === 1 || lex.firstCount(w) >= 500 || lex.surnameRank(w) > 0);
+    let middleOk = true;
+    for (let i = 1; i < words.length - 1 && middleOk; i++) {
+      const w = words[i]!;
+      middleOk = w.length === 1 || lex.firstCount(w) >= 500 || lex.surnameRank(w) > 0;
+    }
     if (firstOk && middleOk && last.length > 1 && lex.surnameRank(last) > 0 && words.every((w) => isPersonWord(w, lex))) {
       hits.push(person('person_name.direct', S.PAYEE_SUBTYPE_PERSON, `"FIRST LAST" shape: ${words[0]} is a given name, ${last} a surname`, words.join(' '), 0.95));
     }
