@@ -6,7 +6,7 @@
 import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { KeywordMatch } from '@clarity/proto/clarity/classification/v1/classification.js';
 
-export const DEFAULT_LISTS_VERSION = '2025.11.1';
+export const DEFAULT_LISTS_VERSION = '2025.11.2';
 
 export interface ExclusionRuleSpec {
   id: string;
@@ -48,6 +48,8 @@ export const US_STATES: ReadonlyArray<readonly [string, string]> = [
   ['TN', 'TENNESSEE'], ['TX', 'TEXAS'], ['UT', 'UTAH'], ['VT', 'VERMONT'], ['VA', 'VIRGINIA'], ['WA', 'WASHINGTON'],
   ['WV', 'WEST VIRGINIA'], ['WI', 'WISCONSIN'], ['WY', 'WYOMING'], ['PR', 'PUERTO RICO'], ['GU', 'GUAM'], ['VI', 'VIRGIN ISLANDS'],
 ];
+
+const STATE_ALTERNATION = US_STATES.flatMap(([code, name]) => [code, name]).join('|');
 
 const GROUPS: Group[] = [
   // ---------------------------------------------------------------- government: federal
@@ -181,13 +183,22 @@ const GROUPS: Group[] = [
   {
     list: 'government', category: 'county', type: GOV, subtype: S.PAYEE_SUBTYPE_COUNTY, match: SUFFIX,
     reason: 'county government', keywords: ['COUNTY GOVERNMENT', 'COUNTY COMMISSION', 'COUNTY COMMISSIONERS', 'PARISH GOVERNMENT', 'PARISH COUNCIL',
-      'POLICE JURY', 'FISCAL COURT', 'COUNTY BOARD', 'COUNTY CLERK', 'COUNTY TRUSTEE', 'COUNTY AUDITOR', 'COUNTY RECORDER', 'COUNTY COLLECTOR',
+      'POLICE JURY', 'FISCAL COURT', 'BOCC', 'BOARD OF COMMISSIONERS', 'COUNTY BOARD', 'COUNTY CLERK', 'COUNTY TRUSTEE', 'COUNTY AUDITOR', 'COUNTY RECORDER', 'COUNTY COLLECTOR',
       'COUNTY CONTROLLER', 'COUNTY JUDGE', 'COUNTY EXECUTIVE', 'COUNTY ADMINISTRATOR', 'COUNTY FINANCE DEPARTMENT', 'COUNTY PUBLIC HEALTH', 'COUNTY HEALTH DEPARTMENT'],
   },
   {
     list: 'government', category: 'county', type: GOV, subtype: S.PAYEE_SUBTYPE_COUNTY, match: REGEX,
     reason: 'county government ("<NAME> COUNTY", not "<SOMETHING> OF <NAME> COUNTY")',
-    keywords: ['^(?!.*\\b(?:OF|IN|FOR|AND|AT|ON)\\b)(?:THE )?(?:[A-Z]+ ){1,3}(?:COUNTY|BOROUGH)$'],
+    keywords: [
+      '^(?!.*\\b(?:OF|IN|FOR|AND|AT|ON)\\b)(?:THE )?(?:[A-Z]+ ){1,3}(?:COUNTY|BOROUGH)$',
+      '^(?:THE )?(?:[A-Z]+ ){1,2}COUNTY$',
+      `^(?:THE )?(?:[A-Z]+ ){1,3}(?:COUNTY|PARISH|BOROUGH) (?:${STATE_ALTERNATION})$`,
+    ],
+  },
+  {
+    list: 'government', category: 'city', type: GOV, subtype: S.PAYEE_SUBTYPE_CITY, match: REGEX,
+    reason: 'municipal government ("<NAME> TOWNSHIP PA", "<NAME> CITY, UTAH")',
+    keywords: [`^(?:THE )?(?:[A-Z]+ ){1,3}(?:TOWNSHIP|TWP|CITY|TOWN|VILLAGE|BORO)(?: OF)? (?:${STATE_ALTERNATION})$`, '^(?:THE )?(?:[A-Z]+ ){1,2}(?:VILLAGE|TOWN|CITY)$'],
   },
   {
     list: 'government', category: 'county', type: GOV, subtype: S.PAYEE_SUBTYPE_COUNTY, match: WORDS,

@@ -32,7 +32,7 @@ const node = (): TrieNode => ({ next: new Map(), rules: [] });
 
 /** Compiles a rule's regular expression, or explains why it cannot. */
 export function compileRuleRegex(keyword: string): RegExp | string {
-  if (keyword.length > 500) return 'is longer than 500 characters';
+  if (keyword.length > 2000) return 'is longer than 2000 characters';
   try {
     return new RegExp(keyword);
   } catch (err) {

@@ -54,7 +54,7 @@ export function ruleFromRequest(rule: ExclusionRule | undefined, now: Date): Rul
   if (!LIST_RE.test(category)) v.add('rule.category', 'must be 1-50 characters of a-z, 0-9, "_" or "-"');
   if (!validEnum(KeywordMatch, match) || match < 0) v.add('rule.match', 'is not a known KeywordMatch');
   if (keyword === '') v.add('rule.keyword', 'is required');
-  else if (keyword.length > 500) v.add('rule.keyword', `is ${keyword.length} characters; the limit is 500`);
+  else if (keyword.length > (match === KeywordMatch.KEYWORD_MATCH_REGEX ? 2000 : 500)) v.add('rule.keyword', `is ${keyword.length} characters; the limit is ${match === KeywordMatch.KEYWORD_MATCH_REGEX ? 2000 : 500}`);
   else if (match === KeywordMatch.KEYWORD_MATCH_REGEX) {
     const re = compileRuleRegex(keyword);
     if (typeof re === 'string') v.add('rule.keyword', re);
@@ -84,7 +84,7 @@ export function overrideFromRequest(o: Override | undefined, now: Date): Overrid
   checkId(v, r.id, 'override.id');
   if (!validEnum(OverrideMatch, match) || match < 0) v.add('override.match', 'is not a known OverrideMatch');
   if (pattern === '') v.add('override.pattern', 'is required');
-  else if (pattern.length > 500) v.add('override.pattern', `is ${pattern.length} characters; the limit is 500`);
+  else if (pattern.length > 2000) v.add('override.pattern', `is ${pattern.length} characters; the limit is 2000`);
   else if (match === OverrideMatch.OVERRIDE_MATCH_REGEX) {
     const re = compileRuleRegex(pattern);
     if (typeof re === 'string') v.add('override.pattern', re);
