@@ -252,3 +252,14 @@ describe('overrides', () => {
     assert.equal(b.unknownReason, 'inactive vendor');
   });
 });
+
+describe('regex prefilter', () => {
+  it('reads a necessary last word or contained word off simple patterns, and nothing off others', async () => {
+    const { regexPrefilter } = await import('../src/domain/exclusions.js');
+    assert.deepEqual([...regexPrefilter('^(?:[A-Z]+ ){1,2}COUNTY$').lastWords!], ['COUNTY']);
+    assert.deepEqual([...regexPrefilter('^(?:[A-Z]+ ){1,3}(?:TOWNSHIP|NEW YORK)$').lastWords!], ['TOWNSHIP', 'YORK']);
+    assert.equal(regexPrefilter('(?<!FOOD )\\bBANK\\b(?! STREET)').word, 'BANK');
+    assert.deepEqual(regexPrefilter('^AT AND T\\b'), {});
+    assert.deepEqual(regexPrefilter('\\bFOO\\b|\\bBAR'), {});
+  });
+});

@@ -45,9 +45,24 @@ export function keywordWords(keyword: string): string[] {
   return normalizeName(keyword).tokens;
 }
 
+/**
+ * A necessary condition read off a pattern, to skip running it on most names: the alternatives of a
+ * final "(?:A|B C)$" or "WORD$" give the possible last words; otherwise a single "\\bWORD\\b" outside
+ * any group gives a word the name must contain. Undefined when nothing simple can be said.
+ */
+export function regexPrefilter(source: string): { lastWords?: Set<string>; word?: string } {
+  const alt = /\(\?:([A-Z0-9 |]+)\)\$$/.exec(source);
+  if (alt) return { lastWords: new Set(alt[1]!.split('|').map((a) => a.split(' ').pop()!)) };
+  const single = /(?:^|[\s)^}])([A-Z0-9]+)\$$/.exec(source);
+  if (single) return { lastWords: new Set([single[1]!]) };
+  const words = [...source.matchAll(/\\b([A-Z0-9]+)\\b/g)];
+  if (words.length === 1 && !/[|]/.test(source.replace(/\(\?<?[!=][^)]*\)/g, ''))) return { word: words[0]![1]! };
+  return {};
+}
+
 export class ExclusionMatcher {
   private readonly root = node();
-  private readonly regexes: Array<{ re: RegExp; rule: ExclusionRuleData }> = [];
+  private readonly regexes: Array<{ re: RegExp; rule: ExclusionRuleData; lastWords?: Set<string>; word?: string }> = [];
   readonly size: number;
 
   constructor(
@@ -61,7 +76,7 @@ export class ExclusionMatcher {
       if (match === KeywordMatch.KEYWORD_MATCH_REGEX) {
         const re = compileRuleRegex(rule.keyword);
         if (typeof re === 'string') continue; // validated on upsert; a bad stored rule is skipped, not fatal
-        this.regexes.push({ re, rule });
+        this.regexes.push({ re, rule, ...regexPrefilter(rule.keyword) });
         size++;
         continue;
       }
@@ -103,7 +118,11 @@ export class ExclusionMatcher {
       // Longest match from this position first ("CLERK OF THE CIRCUIT COURT" before "CIRCUIT COURT").
       if (found) out.push(...found.reverse());
     }
-    for (const { re, rule } of this.regexes) {
+    const last = n > 0 ? tokens[n - 1]! : '';
+    for (const { re, rule, lastWords, word } of this.regexes) {
+      // Cheap necessary conditions first: the word the pattern must end with, or must contain.
+      if (lastWords && !lastWords.has(last)) continue;
+      if (word && !tokens.includes(word)) continue;
       const m = re.exec(norm.key);
       if (m) out.push({ rule, matched: m[0] });
     }

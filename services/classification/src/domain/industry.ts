@@ -245,7 +245,10 @@ interface SicTable {
 export class IndustryClassifier implements IndustryAssigner {
   private readonly keywordRoot = new Map<string, { next: Map<string, unknown>; code?: [string, string, string] }>();
   private readonly naicsTitles = new Map<string, string>();
-  private readonly titleIndex = new Map<string, Array<{ code: string; words: number }>>();
+  private readonly titleIndex = new Map<string, Array<{ index: number; words: number }>>();
+  private readonly codeList: string[] = [];
+  private titleScores = new Float64Array(0);
+  private touched = new Int32Array(0);
   private readonly idf = new Map<string, number>();
 
   constructor(
@@ -275,16 +278,19 @@ export class IndustryClassifier implements IndustryAssigner {
     // Title index: stemmed title words → codes; IDF over the 6-digit titles.
     const df = new Map<string, number>();
     for (const [code, title] of this.naicsTitles) {
+      const index = this.codeList.push(code) - 1;
       const words = new Set(title.toUpperCase().replace(/[^A-Z ]+/g, ' ').split(' ').filter((w) => w.length > 2 && !INDUSTRY_STOP_WORDS.has(w)).map(stem));
       for (const w of words) {
         df.set(w, (df.get(w) ?? 0) + 1);
         const list = this.titleIndex.get(w) ?? [];
-        list.push({ code, words: words.size });
+        list.push({ index, words: words.size });
         this.titleIndex.set(w, list);
       }
     }
     const n = this.naicsTitles.size;
     for (const [w, d] of df) this.idf.set(w, Math.log(n / d));
+    this.titleScores = new Float64Array(this.codeList.length);
+    this.touched = new Int32Array(this.codeList.length);
   }
 
   static load(dir = DATA_DIR): IndustryClassifier {
@@ -364,25 +370,31 @@ export class IndustryClassifier implements IndustryAssigner {
   }
 
   private titleMatch(tokens: string[]): IndustryClassification | undefined {
-    const scores = new Map<string, number>();
-    const matchedWords = new Map<string, string[]>();
-    for (const t of new Set(tokens)) {
-      if (t.length <= 2 || INDUSTRY_STOP_WORDS.has(t)) continue;
+    // Scores accumulate in a reused array indexed by code; only the touched entries are reset.
+    const scores = this.titleScores;
+    const touched = this.touched;
+    let nTouched = 0;
+    let best = -1;
+    let bestScore = 0;
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.length <= 2 || INDUSTRY_STOP_WORDS.has(t) || tokens.indexOf(t) !== k) continue;
       const w = stem(t);
       const list = this.titleIndex.get(w);
       if (!list) continue;
       const idf = this.idf.get(w) ?? 0;
       for (const e of list) {
-        scores.set(e.code, (scores.get(e.code) ?? 0) + idf / Math.sqrt(e.words));
-        (matchedWords.get(e.code) ?? matchedWords.set(e.code, []).get(e.code)!).push(t);
+        if (scores[e.index] === 0) touched[nTouched++] = e.index;
+        const v = (scores[e.index] += idf / Math.sqrt(e.words));
+        if (v > bestScore || (v === bestScore && e.index < best)) [best, bestScore] = [e.index, v];
       }
     }
-    let best: string | undefined;
-    let bestScore = 0;
-    for (const [code, s] of scores) if (s > bestScore || (s === bestScore && best !== undefined && code < best)) [best, bestScore] = [code, s];
-    if (!best || bestScore < 1.5) return undefined;
-    const words = matchedWords.get(best)!.join(' ');
+    for (let i = 0; i < nTouched; i++) scores[touched[i]!] = 0;
+    if (best < 0 || bestScore < 1.5) return undefined;
+    const code = this.codeList[best]!;
+    const titleWords = new Set(this.naicsTitle(code).toUpperCase().replace(/[^A-Z ]+/g, ' ').split(' ').map(stem));
+    const words = tokens.filter((t) => titleWords.has(stem(t))).join(' ');
     const conf = Math.min(this.confidence.code_titles * 1.5, this.confidence.code_titles * (bestScore / 3));
-    return this.codes(best, '', Math.round(conf * 1000) / 1000, 'code_titles', 'industry.code_title', `name words match the NAICS title "${this.naicsTitle(best)}"`, words);
+    return this.codes(code, '', Math.round(conf * 1000) / 1000, 'code_titles', 'industry.code_title', `name words match the NAICS title "${this.naicsTitle(code)}"`, words);
   }
 }
