@@ -3,13 +3,19 @@
 // calibration), separately for label_quality=clean and noisy, and measures single-core throughput.
 // Prints one JSON document on stdout.
 import { cpus, loadavg } from 'node:os';
+import { createServiceClient, loadRuntimeConfig, store as kitStore } from '@clarity/kit';
+import { ClassificationServiceDefinition } from '@clarity/proto/clarity/classification/v1/classification.js';
+import type { Payee } from '@clarity/proto/clarity/common/v1/payee.js';
+import { loadClassificationConfig } from '../src/config.js';
+import { startClassificationService } from '../src/server.js';
 import { ClassificationTier } from '@clarity/proto/clarity/classification/v1/classification.js';
+
 import { defaultExclusionRuleData, DEFAULT_LISTS_VERSION } from '../src/domain/exclusion-defaults.js';
 import { ExclusionMatcher } from '../src/domain/exclusions.js';
 import { loadClassifierParts } from '../src/domain/factory.js';
 import { PayeeClassifier } from '../src/domain/classifier.js';
 import { OverrideMatcher } from '../src/domain/overrides.js';
-import { TYPE_NAMES } from '../src/domain/types.js';
+import { TYPE_NAMES, subtypeName } from '../src/domain/types.js';
 import { evaluateIndustry } from './lib/industry-eval.js';
 import { loadLabeled, type LabeledName } from './lib/dataset.js';
 
@@ -33,6 +39,9 @@ function evaluate(rows: LabeledName[]) {
   let ruleDecided = 0;
   let ruleCorrect = 0;
   let correct = 0;
+  // Subtype agreement where the type is right and the label's subtype exists in the contract.
+  let subtypeChecked = 0;
+  let subtypeCorrect = 0;
   for (const r of rows) {
     const c = classifier.classify(r.name, { skipIndustry: true }).classification;
     const pred = TYPE_NAMES[c.payeeType]!;
@@ -50,6 +59,10 @@ function evaluate(rows: LabeledName[]) {
     const s = (sources[r.source] ??= { n: 0, correct: 0 });
     s.n++;
     if (ok) s.correct++;
+    if (ok && r.subtype) {
+      subtypeChecked++;
+      if (subtypeName(c.subtype) === r.subtype) subtypeCorrect++;
+    }
     const b = bins[Math.min(14, Math.floor(c.confidence * 15))]!;
     b.n++;
     b.conf += c.confidence;
@@ -69,6 +82,7 @@ function evaluate(rows: LabeledName[]) {
     perClass,
     confusion,
     ece: round(ece),
+    subtypeAccuracyWhenTypeRight: round(subtypeChecked ? subtypeCorrect / subtypeChecked : 0),
     ruleTiers: { coverage: round(ruleDecided / rows.length), precision: round(ruleDecided ? ruleCorrect / ruleDecided : 0), decided: ruleDecided, wrong: ruleDecided - ruleCorrect },
     byTier: Object.fromEntries(Object.entries(tiers).map(([k, v]) => [k, { decided: v.decided, precision: round(v.correct / v.decided) }])),
     bySource: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, { n: v.n, accuracy: round(v.correct / v.n) }])),
@@ -96,13 +110,39 @@ function throughput(skipIndustry: boolean, seconds = 3) {
 }
 
 if (QUICK) {
-  const brief = (e: ReturnType<typeof evaluate>) => ({ macro: e.macroAccuracy, acc: e.accuracy, perClass: Object.fromEntries(Object.entries(e.perClass).map(([k, v]) => [k, v.accuracy])), ece: e.ece, rules: e.ruleTiers, byTier: e.byTier });
+  const brief = (e: ReturnType<typeof evaluate>) => ({ macro: e.macroAccuracy, acc: e.accuracy, subtype: e.subtypeAccuracyWhenTypeRight, perClass: Object.fromEntries(Object.entries(e.perClass).map(([k, v]) => [k, v.accuracy])), ece: e.ece, rules: e.ruleTiers, byTier: e.byTier });
   console.log(JSON.stringify({ split: SPLIT, clean: brief(clean), noisy: brief(noisy) }));
   process.exit(0);
 }
 const industry = await evaluateIndustry(classifier, SPLIT);
 const speedWithIndustry = throughput(false);
 const speedTypeOnly = throughput(true);
+
+// Through the real server: ClassifyBatch of 500 names, 4 calls in flight, client and server in this one process.
+async function grpcThroughput(seconds = 3) {
+  const config = loadClassificationConfig({}, loadRuntimeConfig('classification', {}, { CLARITY_GRPC_PORT: '0', CLARITY_METRICS_ENABLED: 'false', CLARITY_LOG_LEVEL: 'silent' }));
+  const running = await startClassificationService({ config, store: new kitStore.EmbeddedStore() });
+  const client = createServiceClient(ClassificationServiceDefinition, running.address, { defaultTimeoutMs: 60_000 });
+  const batches: Payee[][] = [];
+  for (let i = 0; i + 500 <= dev.length && batches.length < 40; i += 500) batches.push(dev.slice(i, i + 500).map((r) => ({ referenceId: '', name: r.name, taxId: '', attributes: {}, address: undefined, amount: undefined })));
+  let n = 0;
+  let next = 0;
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const worker = async () => {
+    while (performance.now() - start < seconds * 1000) {
+      const res = await client.classifyBatch({ payees: batches[next++ % batches.length]! });
+      n += res.results.length;
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  client.close();
+  await running.shutdown();
+  return { names: n, wallSeconds: round(wall, 2), namesPerSecondWall: Math.round(n / wall), namesPerCpuSecond: Math.round(n / ((cpu.user + cpu.system) / 1e6)) };
+}
+const speedGrpc = await grpcThroughput();
 
 console.log(
   JSON.stringify(
@@ -115,7 +155,12 @@ console.log(
       clean,
       noisy,
       industry,
-      speed: { note: 'single thread, in-process PayeeClassifier.classify, no LLM', withIndustry: speedWithIndustry, typeOnly: speedTypeOnly },
+      speed: {
+        note: 'single thread, no LLM: in-process PayeeClassifier.classify; grpcBatch = ClassifyBatch(500) x4 in flight, client and server sharing this one thread',
+        withIndustry: speedWithIndustry,
+        typeOnly: speedTypeOnly,
+        grpcBatch: speedGrpc,
+      },
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg().map((x) => round(x, 2)), node: process.version },
     },
     null,

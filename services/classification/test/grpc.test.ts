@@ -212,3 +212,25 @@ describe('replicas sharing a store', () => {
     }
   });
 });
+
+describe('configuration', () => {
+  it('rejects a bad variable by name', async () => {
+    const { loadClassificationConfig } = await import('../src/config.js');
+    assert.throws(() => loadClassificationConfig({ CLASSIFICATION_LLM_BASE_URL: 'ftp://x' }), /CLASSIFICATION_LLM_BASE_URL/);
+    assert.throws(() => loadClassificationConfig({ CLASSIFICATION_MIN_RULE_PRECISION: '2' }), /CLASSIFICATION_MIN_RULE_PRECISION/);
+    assert.equal(loadClassificationConfig({}).llm.baseUrl, undefined, 'the LLM is off by default');
+  });
+
+  it('CLASSIFICATION_MIN_CONFIDENCE turns uncertain answers into UNKNOWN with the best guess in the reason', async () => {
+    const t = await startTestService({ CLASSIFICATION_MIN_CONFIDENCE: '0.9999' });
+    try {
+      const c = (await t.client.classify({ payee: payee('Thrive Hair Salon & Spa') })).classification!;
+      assert.equal(c.payeeType, T.PAYEE_TYPE_UNKNOWN);
+      assert.match(c.unknownReason, /too uncertain: best guess (INDIVIDUAL|BUSINESS|GOVERNMENT)/);
+      const sure = (await t.client.classify({ payee: payee('SMITH PLUMBING LLC') })).classification!;
+      assert.equal(sure.payeeType, T.PAYEE_TYPE_BUSINESS, 'a decisive rule stays');
+    } finally {
+      await t.close();
+    }
+  });
+});
