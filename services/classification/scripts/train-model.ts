@@ -14,7 +14,7 @@ import { MAX_FEATURES, MODEL_CLASSES, NUM_CLASSES, NameModel, extractFeatures, t
 import { OverrideMatcher } from '../src/domain/overrides.js';
 import { RuleStats } from '../src/domain/rule-stats.js';
 import { TYPE_NAMES } from '../src/domain/types.js';
-import { LABELS, loadLabeled, serviceRoot, type LabeledName } from './lib/dataset.js';
+import { LABELS, loadLabeled, serviceRoot, type Label, type LabeledName } from './lib/dataset.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,8 +26,17 @@ const LR = arg('lr', 0.2);
 const L2 = arg('l2', 2e-6);
 const NOISY_WEIGHT = arg('noisy', 0.15);
 
+// --target subtype trains the BUSINESS subtype model instead (business / nonprofit / financial_institution),
+// on clean BUSINESS names, written to data/subtype-model*.
+const SUBTYPE = process.argv.includes('--target') && process.argv[process.argv.indexOf('--target') + 1] === 'subtype';
+const SUBTYPE_CLASSES = ['business', 'nonprofit', 'financial_institution'];
 const lex = Lexicons.load();
-const all = await loadLabeled();
+const loaded = await loadLabeled();
+// In subtype mode the "label" is the subtype (kept in the same field so the weighting code is shared).
+const all = SUBTYPE
+  ? loaded.filter((r) => r.label === 'BUSINESS' && r.quality === 'clean' && SUBTYPE_CLASSES.includes(r.subtype)).map((r) => ({ ...r, label: r.subtype as Label }))
+  : loaded;
+const CLASS_NAMES: readonly string[] = SUBTYPE ? SUBTYPE_CLASSES : LABELS;
 const train = all.filter((r) => r.split === 'train');
 const calib = all.filter((r) => r.split === 'calib');
 
@@ -38,7 +47,7 @@ const classMass = new Map<string, number>();
 for (const [k, n] of count) classMass.set(k.split('|')[0]!, (classMass.get(k.split('|')[0]!) ?? 0) + Math.sqrt(n));
 const weightOf = (r: LabeledName) => {
   const n = count.get(`${r.label}|${r.source}`)!;
-  const w = (Math.sqrt(n) / classMass.get(r.label)! / n) * (train.length / LABELS.length);
+  const w = (Math.sqrt(n) / classMass.get(r.label)! / n) * (train.length / CLASS_NAMES.length);
   return r.quality === 'noisy' ? w * NOISY_WEIGHT : w;
 };
 
@@ -60,7 +69,7 @@ for (let i = 0; i < train.length; i++) {
 const features = new Uint32Array(total);
 featureChunks.forEach((f, i) => features.set(f, offsets[i]!));
 featureChunks.length = 0;
-const labels = new Uint8Array(train.map((r) => LABELS.indexOf(r.label)));
+const labels = new Uint8Array(train.map((r) => CLASS_NAMES.indexOf(r.label)));
 const weights = new Float32Array(train.map(weightOf));
 
 const W = new Float32Array((1 << BITS) * NUM_CLASSES);
@@ -145,6 +154,22 @@ const meta: ModelMeta = {
     classes: MODEL_CLASSES.map((c) => TYPE_NAMES[c]),
   },
 };
+
+if (SUBTYPE) {
+  meta.version = `subtype-${digest}`;
+  meta.trainedOn.classes = SUBTYPE_CLASSES;
+  const sub = new NameModel(meta, deq, lex);
+  let ok = 0;
+  for (const r of calib) {
+    const s = sub.score(r.norm, modelHitKeys(collectRuleHits(r.norm, lex, matcher)));
+    if (SUBTYPE_CLASSES[s.best] === r.label) ok++;
+  }
+  meta.trainedOn.calibAccuracy = Number((ok / calib.length).toFixed(4));
+  writeFileSync(`${serviceRoot}data/subtype-model-weights.bin`, Buffer.from(q.buffer));
+  writeFileSync(`${serviceRoot}data/subtype-model.json`, `${JSON.stringify(meta, null, 1)}\n`);
+  console.log(JSON.stringify({ version: meta.version, bits: BITS, trainNames: train.length, calibNames: calib.length, calibAccuracy: meta.trainedOn.calibAccuracy }));
+  process.exit(0);
+}
 
 // Isotonic calibration on the calibration split, over the names the rule tiers leave to the model.
 const model = new NameModel(meta, deq, lex);

@@ -27,6 +27,7 @@ export interface IndustryAssigner {
 export interface ClassifierParts {
   lex: Lexicons;
   model: NameModel;
+  subtypeModel?: NameModel;
   stats: RuleStats;
   exclusions: ExclusionMatcher;
   overrides: OverrideMatcher;
@@ -50,6 +51,10 @@ const TIER_ENUM: Record<TierName, ClassificationTier> = {
 };
 
 const TIER_ORDER = ['exclusion', 'legal_form', 'person_name'] as const;
+
+/** Legal forms only companies use: the subtype model is not asked about them. */
+const FOR_PROFIT_FORMS = new Set(['legal_form.llc', 'legal_form.llp', 'legal_form.lllp', 'legal_form.pllc', 'legal_form.pc', 'legal_form.lp', 'legal_form.and_sons']);
+const SUBTYPE_MODEL_CLASSES = [S.PAYEE_SUBTYPE_BUSINESS, S.PAYEE_SUBTYPE_NONPROFIT, S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION];
 
 /** Government subtypes from most to least specific, for picking among several exclusion hits. */
 const GOV_SUBTYPE_ORDER = [
@@ -249,6 +254,15 @@ export class PayeeClassifier {
       else if (type === BUS) c.subtype = BUS_SUBTYPE_ORDER.find((s) => fitting.some((h) => h.subtype === s)) ?? S.PAYEE_SUBTYPE_BUSINESS;
       else if (type === IND) c.subtype = fitting.some((h) => h.subtype === S.PAYEE_SUBTYPE_SOLE_PROPRIETOR) ? S.PAYEE_SUBTYPE_SOLE_PROPRIETOR : S.PAYEE_SUBTYPE_PERSON;
     }
+    // BUSINESS with no specific subtype evidence: the subtype model tells nonprofits and financial institutions
+    // from companies ("FRIENDS IN ADOPTION INC" is a nonprofit). An LLC/LLP/PLLC/PC form keeps "business".
+    let subtypeEvidence: Evidence | undefined;
+    if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && this.parts.subtypeModel && !hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId))) {
+      const sm = this.parts.subtypeModel.score(norm, modelHitKeys(hits));
+      const p = sm.probs;
+      if (sm.best !== 0) c.subtype = SUBTYPE_MODEL_CLASSES[sm.best]!;
+      subtypeEvidence = evidence('model', 'model.subtype_lr', `subtype model: business ${p[0].toFixed(3)}, nonprofit ${p[1].toFixed(3)}, financial_institution ${p[2].toFixed(3)}`, norm.display, p[sm.best]);
+    }
     if (type === GOV && decision?.tier === 'exclusion') {
       // Several government hits: report the most specific subtype ("COUNTY TREASURER" is a tax authority, not just a county).
       const govSubs = hits.filter((h) => h.type === GOV && h.exclusion && !h.contested).map((h) => h.subtype);
@@ -280,6 +294,7 @@ export class PayeeClassifier {
         ),
       );
     }
+    if (subtypeEvidence) ev.push(subtypeEvidence);
     const rest = hits.filter((h) => h !== decision).sort((a, b) => b.confidence - a.confidence);
     for (const h of rest) ev.push(evidence(h.tier, h.ruleId, h.detail, h.matched, h.confidence));
     c.evidence = ev;

@@ -124,9 +124,10 @@ export class NameModel {
     if (weights.length !== (1 << meta.bits) * NUM_CLASSES) throw new Error('model weights do not match the declared size');
   }
 
-  static load(lex: Lexicons, dir = DATA_DIR): NameModel {
-    const meta = JSON.parse(readFileSync(`${dir}model.json`, 'utf8')) as ModelMeta;
-    const buf = readFileSync(`${dir}model-weights.bin`);
+  /** Loads `<name>.json` and `<name>-weights.bin` from the data directory. */
+  static load(lex: Lexicons, dir = DATA_DIR, name = 'model'): NameModel {
+    const meta = JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as ModelMeta;
+    const buf = readFileSync(`${dir}${name}-weights.bin`);
     const q = new Int16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
     const w = new Float32Array(q.length);
     for (let i = 0; i < q.length; i++) w[i] = q[i]! * meta.scale;
