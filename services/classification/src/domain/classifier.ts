@@ -7,7 +7,7 @@ import { ClassificationTier, type Classification, type ExclusionHit, type Indust
 import { exclusionRulePrior } from './exclusion-defaults.js';
 import type { ExclusionMatcher } from './exclusions.js';
 import type { Lexicons } from './lexicons.js';
-import { MODEL_CLASSES, type ModelScore, type NameModel } from './model.js';
+import { MAX_FEATURES, MODEL_CLASSES, extractFeatures, type ModelScore, type NameModel } from './model.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
 import type { OverrideMatcher } from './overrides.js';
 import type { RuleStats } from './rule-stats.js';
@@ -133,7 +133,16 @@ export interface ClassifyOutcome {
 }
 
 export class PayeeClassifier {
+  /** One feature extraction per name, shared by the type model and the subtype model. */
+  private readonly featureBuf = new Uint32Array(MAX_FEATURES);
+  private nFeatures = 0;
+
   constructor(readonly parts: ClassifierParts) {}
+
+  private features(norm: NormalizedName, hits: readonly TierHit[]): Uint32Array {
+    this.nFeatures = extractFeatures(norm, this.parts.lex, this.featureBuf, modelHitKeys(hits));
+    return this.featureBuf;
+  }
 
   /** A classifier with other lists (after an edit); the heavy parts are shared. */
   withLists(exclusions: ExclusionMatcher, overrides: OverrideMatcher): PayeeClassifier {
@@ -233,7 +242,7 @@ export class PayeeClassifier {
       c.decidedBy = TIER_ENUM[decision.tier];
     } else {
       // 6. The statistical model.
-      model = this.parts.model.score(norm, modelHitKeys(hits));
+      model = this.parts.model.scoreFeatures(this.features(norm, hits), this.nFeatures);
       c.payeeType = MODEL_CLASSES[model.best];
       c.confidence = model.confidence;
       c.decidedBy = ClassificationTier.CLASSIFICATION_TIER_MODEL;
@@ -258,7 +267,7 @@ export class PayeeClassifier {
     // from companies ("FRIENDS IN ADOPTION INC" is a nonprofit). An LLC/LLP/PLLC/PC form keeps "business".
     let subtypeEvidence: Evidence | undefined;
     if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && this.parts.subtypeModel && !hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId))) {
-      const sm = this.parts.subtypeModel.score(norm, modelHitKeys(hits));
+      const sm = this.parts.subtypeModel.scoreFeatures(model ? this.featureBuf : this.features(norm, hits), this.nFeatures);
       const p = sm.probs;
       if (sm.best !== 0) c.subtype = SUBTYPE_MODEL_CLASSES[sm.best]!;
       subtypeEvidence = evidence('model', 'model.subtype_lr', `subtype model: business ${p[0].toFixed(3)}, nonprofit ${p[1].toFixed(3)}, financial_institution ${p[2].toFixed(3)}`, norm.display, p[sm.best]);

@@ -114,50 +114,67 @@ export class NameModel {
   private readonly mask: number;
   private readonly scratch = new Uint32Array(MAX_FEATURES);
 
+  /** Quantized weights, bucket-major: q[bucket * 3 + class] · meta.scale. Kept as int16 (half the cache footprint). */
+  private readonly q: Int16Array;
+
   constructor(
     readonly meta: ModelMeta,
-    /** Weights, bucket-major: weights[bucket * 3 + class]. */
-    readonly weights: Float32Array,
+    /** Weights, bucket-major: weights[bucket * 3 + class] (quantized to int16 with meta.scale on construction). */
+    weights: Float32Array | Int16Array,
     private readonly lex: Lexicons,
   ) {
     this.mask = (1 << meta.bits) - 1;
     if (weights.length !== (1 << meta.bits) * NUM_CLASSES) throw new Error('model weights do not match the declared size');
+    if (weights instanceof Int16Array) this.q = weights;
+    else {
+      this.q = new Int16Array(weights.length);
+      for (let i = 0; i < weights.length; i++) this.q[i] = Math.max(-32767, Math.min(32767, Math.round(weights[i]! / meta.scale)));
+    }
   }
 
   /** Loads `<name>.json` and `<name>-weights.bin` from the data directory. */
   static load(lex: Lexicons, dir = DATA_DIR, name = 'model'): NameModel {
     const meta = JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as ModelMeta;
     const buf = readFileSync(`${dir}${name}-weights.bin`);
-    const q = new Int16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
-    const w = new Float32Array(q.length);
-    for (let i = 0; i < q.length; i++) w[i] = q[i]! * meta.scale;
-    return new NameModel(meta, w, lex);
+    const q = new Int16Array(buf.byteLength / 2);
+    for (let i = 0; i < q.length; i++) q[i] = buf.readInt16LE(i * 2);
+    return new NameModel(meta, q, lex);
   }
 
   /** Raw class scores (logits) into `z`. */
   logits(norm: NormalizedName, z: Float64Array, hitKeys: readonly string[] = []): void {
-    const f = this.scratch;
-    const n = extractFeatures(norm, this.lex, f, hitKeys);
-    const w = this.weights;
-    let z0 = this.meta.bias[0]!;
-    let z1 = this.meta.bias[1]!;
-    let z2 = this.meta.bias[2]!;
+    const n = extractFeatures(norm, this.lex, this.scratch, hitKeys);
+    this.logitsOf(this.scratch, n, z);
+  }
+
+  /** Logits of already extracted feature hashes (shared by models that use the same features). */
+  logitsOf(f: Uint32Array, n: number, z: Float64Array): void {
+    const w = this.q;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
     for (let i = 0; i < n; i++) {
       const o = (f[i]! & this.mask) * 3;
       z0 += w[o]!;
       z1 += w[o + 1]!;
       z2 += w[o + 2]!;
     }
-    z[0] = z0;
-    z[1] = z1;
-    z[2] = z2;
+    const scale = this.meta.scale;
+    z[0] = this.meta.bias[0]! + z0 * scale;
+    z[1] = this.meta.bias[1]! + z1 * scale;
+    z[2] = this.meta.bias[2]! + z2 * scale;
   }
 
   private readonly z = new Float64Array(3);
 
   score(norm: NormalizedName, hitKeys: readonly string[] = []): ModelScore {
+    const n = extractFeatures(norm, this.lex, this.scratch, hitKeys);
+    return this.scoreFeatures(this.scratch, n);
+  }
+
+  scoreFeatures(f: Uint32Array, n: number): ModelScore {
     const z = this.z;
-    this.logits(norm, z, hitKeys);
+    this.logitsOf(f, n, z);
     const m = Math.max(z[0]!, z[1]!, z[2]!);
     const e0 = Math.exp(z[0]! - m);
     const e1 = Math.exp(z[1]! - m);
