@@ -1,16 +1,8 @@
 // OpenTelemetry tracing through @opentelemetry/sdk-node. gRPC spans come from nice-grpc-opentelemetry
 // middleware (not instrumentation-grpc: using both would double every span). The SDK always runs so
 // W3C trace context propagates and logs carry trace ids; exporting is off unless configured.
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  NoopSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RuntimeConfig } from './config.js';
 
 let sdkStarting: Promise<NodeSDK> | undefined;
@@ -46,6 +38,12 @@ export async function startTelemetry(options: TelemetryOptions): Promise<() => P
 }
 
 async function createSdk(options: TelemetryOptions): Promise<NodeSDK> {
+  // Loaded on first use so tools that only import the kit's clients (the CLI) start fast.
+  const [{ NodeSDK }, { resourceFromAttributes }, { BatchSpanProcessor, ConsoleSpanExporter, NoopSpanProcessor, SimpleSpanProcessor }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]);
   const spanProcessors: SpanProcessor[] = [];
   if (options.spanExporter) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
   if (options.exporter === 'otlp') {
