@@ -114,7 +114,7 @@ export class ClassificationEngine {
   }
 
   /** Asks the LLM about an uncertain local answer; on any failure the local answer stands, marked as such. */
-  private async withLlm(c: Classification, name: string, payee: Payee, signal?: AbortSignal): Promise<Classification> {
+  private async withLlm(c: Classification, name: string, payee: Payee, options: ClassifyOptions | undefined, signal?: AbortSignal): Promise<Classification> {
     let answer: LlmAnswer;
     try {
       const a = payee.address;
@@ -134,17 +134,17 @@ export class ClassificationEngine {
       `LLM (${this.config.llm.model}) says ${TYPE_NAMES[answer.payeeType]}${answer.subtype ? `/${subtypeName(answer.subtype)}` : ''} with self-reported confidence ${answer.confidence.toFixed(2)}: ${answer.reason}`,
       name, capped,
     );
-    const out: Classification = { ...c, evidence: [ev, ...c.evidence], decidedBy: ClassificationTier.CLASSIFICATION_TIER_LLM };
     if (agrees) {
+      const out: Classification = { ...c, evidence: [ev, ...c.evidence], decidedBy: ClassificationTier.CLASSIFICATION_TIER_LLM };
       out.confidence = Math.max(c.confidence, capped);
       if (answer.subtype) out.subtype = answer.subtype;
-    } else {
-      out.payeeType = answer.payeeType;
-      out.subtype = answer.subtype;
-      out.confidence = capped;
-      out.unknownReason = answer.payeeType === PayeeType.PAYEE_TYPE_UNKNOWN ? `the LLM found no payee: ${answer.reason}` : '';
-      if (answer.payeeType !== PayeeType.PAYEE_TYPE_BUSINESS && answer.payeeType !== PayeeType.PAYEE_TYPE_GOVERNMENT) out.industry = undefined;
+      return out;
     }
+    // Another type: exclusion agreement, subtype and industry are worked out again for that type.
+    const redone = this.classifier.classifyAs(name, answer.payeeType, answer.subtype, options);
+    const out: Classification = { ...(redone ?? c), decidedBy: ClassificationTier.CLASSIFICATION_TIER_LLM, confidence: capped };
+    out.evidence = [ev, ...(redone?.evidence ?? []), ...c.evidence.filter((e) => e.tier === 'model')];
+    out.unknownReason = answer.payeeType === PayeeType.PAYEE_TYPE_UNKNOWN ? `the LLM found no payee: ${answer.reason}` : '';
     return out;
   }
 
@@ -154,7 +154,7 @@ export class ClassificationEngine {
     const name = this.cleanName(payee, 'payee', v);
     v.throwIfAny();
     let c = this.classifyLocal(name!, options);
-    if (this.wantsLlm(c, options)) c = await this.withLlm(c, name!, payee!, signal);
+    if (this.wantsLlm(c, options)) c = await this.withLlm(c, name!, payee!, options, signal);
     decisions.inc({ tier: ClassificationTier[c.decidedBy] ?? 'unknown', type: TYPE_NAMES[c.payeeType] || 'UNSPECIFIED' });
     return c;
   }
@@ -185,7 +185,7 @@ export class ClassificationEngine {
           r.classification.evidence.push(evidence('llm', 'llm.skipped', `LLM fallback skipped: at most ${cap} LLM calls per batch`, '', 0));
           return;
         }
-        r.classification = await this.withLlm(r.classification, names[i]!, payees[i]!, signal);
+        r.classification = await this.withLlm(r.classification, names[i]!, payees[i]!, options, signal);
       }),
     );
     for (const r of results) {

@@ -118,6 +118,7 @@ describe('LLM fallback', () => {
     assert.ok(c.confidence <= 0.9, 'the LLM self-reported confidence is capped');
     assert.equal(c.evidence[0]!.tier, 'llm');
     assert.ok(c.evidence.some((e) => e.tier === 'model'), 'the local evidence is kept');
+    assert.equal(c.industry?.naics?.code, '921140', 'industry is worked out again for the new type (a county)');
   });
 
   it('is not called with LLM_POLICY_NEVER, nor for junk', async () => {

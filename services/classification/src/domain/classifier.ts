@@ -252,6 +252,24 @@ export class PayeeClassifier {
     return { classification: c, model };
   }
 
+  /**
+   * The answer for a type decided elsewhere (the LLM): the same rule hits, exclusion agreement, subtype
+   * refinement and industry as a local answer of that type. Returns undefined for a name the local
+   * tiers treat as junk or override (those never go to the LLM).
+   */
+  classifyAs(name: string, type: PayeeType, subtype: PayeeSubtype, options: ClassifyOptions = {}): Classification | undefined {
+    const norm = normalizeName(name);
+    const hits = collectRuleHits(norm, this.parts.lex, this.parts.exclusions).map((h) => this.score(h));
+    const c: Classification = {
+      payeeType: type, subtype, confidence: 0, decidedBy: ClassificationTier.CLASSIFICATION_TIER_LLM, evidence: [],
+      exclusion: { excluded: false, hits: [], listsVersion: this.parts.exclusions.version }, industry: undefined, unknownReason: '',
+      normalizedName: norm.display, modelVersion: this.modelVersion,
+    };
+    if (type === UNK) return c;
+    this.finish(c, norm, hits, undefined, undefined, options);
+    return c;
+  }
+
   /** Subtype, exclusion outcome, evidence order and industry for a decided type. */
   finish(c: Classification, norm: NormalizedName, hits: Scored[], decision: Scored | undefined, model: ModelScore | undefined, options: ClassifyOptions): void {
     const type = c.payeeType;
