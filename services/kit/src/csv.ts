@@ -1,5 +1,4 @@
-// Streaming CSV with row numbers: the line of the file where the record ends (the header is row 1,
-// the first data row row 2 — what a clerk sees in an editor). A malformed record
+// Streaming CSV with row numbers. The header is row 1, the first data row row 2. A malformed record
 // (bad quoting, wrong number of columns) is reported with its row number and parsing goes on, so the
 // good rows beside it are kept.
 import { parse } from 'csv-parse';
@@ -21,19 +20,26 @@ export interface CsvOptions {
  */
 export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
   const errors: CsvItem[] = [];
+  let header: string[] | undefined;
+  // Skipped (malformed) records still count as rows, so a good row after a bad one keeps its true number.
+  let skipped = 0;
   const parser = parse({
     bom: true,
     delimiter: options.delimiter ?? ',',
-    columns: (names: string[]) => names.map((n) => (options.lowerCaseHeader ? n.trim().toLowerCase() : n.trim())),
+    columns: (names: string[]) => {
+      header = names.map((n) => (options.lowerCaseHeader ? n.trim().toLowerCase() : n.trim()));
+      return header;
+    },
     relax_column_count: false,
-    // A stray quote inside an unquoted field is kept as text rather than failing the row.
-    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     info: true,
+    // Called in parse order, interleaved with 'skip' events: the row number is fixed here.
+    on_record: (rec: { record: Record<string, string>; info: { records: number } }) => ({ record: rec.record, row: rec.info.records + skipped + 1 }),
   });
   parser.on('skip', (err: Error & { records?: number; lines?: number }) => {
-    const row = err.lines ?? 0;
+    const row = (err.records ?? 0) + skipped + 2;
+    skipped++;
     errors.push({ kind: 'error', row, message: err.message.replace(/^Invalid Record Length: /, 'wrong number of columns: ') });
   });
   const feed = (async () => {
@@ -46,10 +52,11 @@ export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>,
       parser.destroy(err as Error);
     }
   })();
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    while (errors.length && errors[0]!.row < item.info.lines) yield errors.shift()!;
-    yield { kind: 'row', row: item.info.lines, record: item.record };
+  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; row: number }>) {
+    while (errors.length && errors[0]!.row < item.row) yield errors.shift()!;
+    yield { kind: 'row', row: item.row, record: item.record };
   }
   await feed;
   yield* errors.splice(0);
+  if (!header) return;
 }

