@@ -1,7 +1,14 @@
 // Features of each token for the sequence model. One implementation serves training (the export script
-// writes them for the trainer) and run time (the tagger looks their weights up), so the two never drift.
-// Knowledge comes from USPS tables (suffixes, unit designators, directionals, states, box forms) and from
-// the ZIP database (is this span a known place, is it the place of the ZIP written next to it).
+// writes them as strings for the trainer) and run time (the tagger adds their weights), so the two never
+// drift. Knowledge comes from USPS tables (suffixes, unit designators, directionals, states, box forms)
+// and from the ZIP database (is this span a known place, is it the place of the ZIP written next to it).
+//
+// Three kinds of features, so that run time never builds a feature string:
+//   - intrinsic: depend on the token's own text only (shape, word, table flags); the tagger sums their
+//     weights once per distinct token text, as seen from the token itself and from each neighbour offset;
+//   - context: position and gazetteer features from a small fixed vocabulary, emitted as integer ids
+//     (CONTEXT_FEATURES[id] is the string the trainer sees);
+//   - pair: the previous token's word with this token's word or shape (looked up by the two texts).
 import {
   BOX_WORDS, COUNTRY_WORDS, DIRECTIONAL, NUMBER_WORDS, ORG_WORDS, RECIPIENT_MARKERS, ROUTE_GROUP_WORDS, STATE_CODE,
   STATE_NAME_BY_CODE, STATE_NAME_WORDS, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR,
@@ -29,8 +36,13 @@ export function shapeOf(norm: string): string {
 }
 
 const MULTI_WORD_STATE_FIRST = new Set([...STATE_CODE.keys()].filter((k) => k.includes(' ')).map((k) => k.split(' ')[0]!));
-const isZip5 = (n: string) => /^\d{5}$/.test(n);
-const isZipLike = (n: string) => /^\d{5}(-\d{4})?$/.test(n) || /^\d{9}$/.test(n);
+const isZip5 = (n: string) => n.length === 5 && /^\d{5}$/.test(n);
+/** 12345, 12345-6789 or 123456789. */
+export function isZipLike(n: string): boolean {
+  const len = n.length;
+  if (len !== 5 && len !== 9 && len !== 10) return false;
+  return /^\d{5}(-\d{4})?$/.test(n) || /^\d{9}$/.test(n);
+}
 
 /** Per-token dictionary flags (without context). */
 function lexicalFlags(t: Token, out: string[]): void {
@@ -51,86 +63,6 @@ function lexicalFlags(t: Token, out: string[]): void {
 
 export interface FeatureContext {
   zipdb: ZipDatabase;
-}
-
-/**
- * Gazetteer spans: a run of tokens that spells a known place (ZIP database) or a state name and sits
- * where a place can sit (before a state, a ZIP, a segment end, or the end). Returns per-token tags.
- */
-function gazetteer(tokens: Token[], ctx: FeatureContext): { city: string[]; state: string[] } {
-  const n = tokens.length;
-  const city = new Array<string>(n).fill('');
-  const state = new Array<string>(n).fill('');
-  // The ZIP written in the address (first 5-digit token), to check "this span is the ZIP's place".
-  let zipCityKeys: Set<string> | undefined;
-  let zipState: string | undefined;
-  for (let i = n - 1; i >= 0; i--) {
-    const m = /^(\d{5})(?:-?\d{4})?$/.exec(tokens[i]!.norm);
-    if (m) {
-      const rec = ctx.zipdb.lookup(m[1]!);
-      if (rec) {
-        zipCityKeys = new Set([cityKey(rec.city), ...rec.alternates.map(cityKey)]);
-        zipState = rec.state;
-      }
-      break;
-    }
-  }
-  const stateAt = (i: number): string | undefined => {
-    if (i >= n) return undefined;
-    let key = '';
-    let found: string | undefined;
-    for (let j = i; j < Math.min(n, i + 4); j++) {
-      key = j === i ? tokens[j]!.norm : `${key} ${tokens[j]!.norm}`;
-      const code = STATE_CODE.get(key);
-      if (code) found = code;
-      if (j > i && !STATE_NAME_WORDS.has(tokens[j]!.norm)) break;
-    }
-    return found;
-  };
-  // Multi-word state names.
-  for (let i = 0; i < n; i++) {
-    if (!MULTI_WORD_STATE_FIRST.has(tokens[i]!.norm)) continue;
-    for (let len = Math.min(4, n - i); len >= 2; len--) {
-      if (STATE_CODE.has(tokens.slice(i, i + len).map((t) => t.norm).join(' '))) {
-        for (let k = i; k < i + len; k++) state[k] = k === i ? 'B' : 'I';
-        i += len - 1;
-        break;
-      }
-    }
-  }
-  const ck = tokens.map((t) => (/[A-Z]/.test(t.norm) ? cityKey(t.norm) : ''));
-  const prefixes = ctx.zipdb.cityPrefixes;
-  for (let i = 0; i < n; i++) {
-    let key = ck[i]!;
-    if (key === '' || !prefixes.has(key)) continue;
-    let best = -1;
-    let bestStates: { has(state: string): boolean } | undefined;
-    let bestKey = '';
-    for (let j = i; j < n; j++) {
-      if (j > i) {
-        if (tokens[j - 1]!.endsSegment || ck[j] === '') break;
-        key = `${key} ${ck[j]}`;
-        if (!prefixes.has(key)) break;
-      }
-      const states = ctx.zipdb.statesOfCityKey(key);
-      if (!states) continue;
-      const next = tokens[j + 1];
-      const boundary = !next || tokens[j]!.endsSegment || next.line !== tokens[j]!.line || isZipLike(next.norm) || stateAt(j + 1) !== undefined;
-      if (!boundary) continue;
-      best = j;
-      bestStates = states;
-      bestKey = key;
-    }
-    if (best < 0) continue;
-    let tag = 'c';
-    const st = stateAt(best + 1) ?? zipState;
-    if (st && bestStates!.has(st)) tag = 'cs';
-    if (zipCityKeys?.has(bestKey)) tag = 'cz';
-    const multi = best > i ? 'm' : '';
-    for (let k = i; k <= best; k++) city[k] = `${tag}${k === i ? 'B' : 'I'}${multi}`;
-    i = best;
-  }
-  return { city, state };
 }
 
 /** Features of a token that depend on its own text only (so the tagger can cache them per text). */
@@ -158,97 +90,229 @@ export function neighbourFeatures(intrinsic: readonly string[]): string[] {
 export const OFFSET_PREFIX: Record<number, string> = { [-2]: 'p2:', [-1]: 'p1:', 1: 'n1:', 2: 'n2:' };
 export const NEIGHBOUR_OFFSETS = [-2, -1, 1, 2] as const;
 
-export interface FeatureVisitor {
-  /** Token i gets token j's intrinsic features: its own (d = 0) or a neighbour's (prefixed). */
-  token(i: number, j: number, d: number): void;
-  /** Any other feature of token i (position, gazetteer). */
-  feature(i: number, f: string): void;
-  /** The word-pair feature of token i with token i-1 (see pairFeature); defaults to feature(). */
-  pair?(i: number): void;
+/** What the word-pair feature of a token keeps of it: the word for plain words, else the shape. */
+export function pairKeyOf(norm: string): string {
+  const shape = shapeOf(norm);
+  return shape === 'w' || shape === 'AA' ? norm : shape;
 }
 
 /** Word pair with the previous token (the model learns phrases such as "PO BOX", "SUITE 100"). */
 export function pairFeature(prev: Token, t: Token): string {
-  const shape = shapeOf(t.norm);
-  return `pw=${prev.norm}|${shape === 'w' || shape === 'AA' ? t.norm : shape}`;
+  return `pw=${prev.norm}|${pairKeyOf(t.norm)}`;
 }
 
-const constants = (name: string, n: number) => Array.from({ length: n + 1 }, (_, k) => `${name}=${k}`);
-const FROM_END = constants('fromEnd', 5);
-const SEG = constants('seg', 3);
-const SEG_FROM_END = constants('segFromEnd', 3);
-const tagStrings = new Map<string, string>();
-const tagged = (prefix: string, tag: string) => {
-  const key = prefix + tag;
-  let v = tagStrings.get(key);
-  if (v === undefined) tagStrings.set(key, (v = key));
-  return v;
+// ---- Context feature vocabulary -------------------------------------------------------------------------
+
+/** Context feature strings by id (what the trainer sees); ids are what run time uses. */
+export const CONTEXT_FEATURES: string[] = [];
+const contextId = (name: string): number => {
+  const k = CONTEXT_FEATURES.indexOf(name);
+  if (k >= 0) return k;
+  CONTEXT_FEATURES.push(name);
+  return CONTEXT_FEATURES.length - 1;
 };
+const F = {
+  bias: contextId('bias'), first: contextId('first'), last: contextId('last'), segEnd: contextId('segEnd'), lpar: contextId('lpar'),
+  lineStart: contextId('lineStart'), lineEnd: contextId('lineEnd'), lastLine: contextId('lastLine'), firstLine: contextId('firstLine'),
+  midLine: contextId('midLine'), beforeZip: contextId('beforeZip'), atZip: contextId('atZip'), afterZip: contextId('afterZip'),
+  beforeNum: contextId('beforeNum'), atNum: contextId('atNum'), afterNum: contextId('afterNum'), afterBox: contextId('afterBox'),
+  p1SegEnd: contextId('p1:segEnd'), n1AfterSeg: contextId('n1:afterSeg'),
+};
+const FROM_END = Array.from({ length: 6 }, (_, k) => contextId(`fromEnd=${k}`));
+const SEG = Array.from({ length: 4 }, (_, k) => contextId(`seg=${k}`));
+const SEG_FROM_END = Array.from({ length: 4 }, (_, k) => contextId(`segFromEnd=${k}`));
+/** Offset slots: 0 = the token itself, then -2, -1, +1, +2. */
+const SLOT_PREFIX = ['', 'p2:', 'p1:', 'n1:', 'n2:'];
+const slotOf = (d: number) => (d === 0 ? 0 : d < 0 ? d + 3 : d + 2);
+const BOS = SLOT_PREFIX.map((p) => (p ? contextId(`${p}BOS`) : -1));
+const EOS = SLOT_PREFIX.map((p) => (p ? contextId(`${p}EOS`) : -1));
+/** City gazetteer tags: c (a known place), cs (… in the state written next to it), cz (… the ZIP's place); B/I; m = several words. */
+export const CITY_TAGS = ['c', 'cs', 'cz'].flatMap((t) => ['B', 'I'].flatMap((bi) => ['', 'm'].map((m) => `${t}${bi}${m}`)));
+const cityCode = (tag: 0 | 1 | 2, inside: boolean, multi: boolean) => 1 + tag * 4 + (inside ? 2 : 0) + (multi ? 1 : 0);
+/** [slot][code] → context id (code 0 = no tag). */
+const GAZ_CITY = SLOT_PREFIX.map((p) => [-1, ...CITY_TAGS.map((t) => contextId(`${p}g=${t}`))]);
+const GAZ_STATE = SLOT_PREFIX.map((p) => [-1, contextId(`${p}gs=B`), contextId(`${p}gs=I`)]);
+
+export interface FeatureVisitor {
+  /** Token i gets token j's intrinsic features: its own (d = 0) or a neighbour's (prefixed). */
+  token(i: number, j: number, d: number): void;
+  /** A context feature of token i (CONTEXT_FEATURES[id]). */
+  context(i: number, id: number): void;
+  /** The word-pair feature of token i with token i-1 (see pairFeature). */
+  pair(i: number): void;
+}
+
+// Gazetteer codes per token, reused across calls (the service is single-threaded).
+let cityTags = new Uint8Array(64);
+let stateTags = new Uint8Array(64);
+let cityKeys: string[] = [];
+
+/** The state a state name starting at token i spells (longest of up to 4 words), if any. */
+function stateAt(tokens: Token[], i: number): string | undefined {
+  const n = tokens.length;
+  if (i >= n) return undefined;
+  const first = tokens[i]!.norm;
+  let found = STATE_CODE.get(first);
+  if (!MULTI_WORD_STATE_FIRST.has(first)) return found;
+  let key = first;
+  for (let j = i + 1; j < Math.min(n, i + 4); j++) {
+    key = `${key} ${tokens[j]!.norm}`;
+    const code = STATE_CODE.get(key);
+    if (code) found = code;
+    if (!STATE_NAME_WORDS.has(tokens[j]!.norm)) break;
+  }
+  return found;
+}
+
+/**
+ * Gazetteer spans: a run of tokens that spells a known place (ZIP database) or a state name and sits
+ * where a place can sit (before a state, a ZIP, a segment end, or the end). Fills cityTags / stateTags.
+ */
+function gazetteer(tokens: Token[], ctx: FeatureContext): void {
+  const n = tokens.length;
+  if (cityTags.length < n) {
+    cityTags = new Uint8Array(n * 2);
+    stateTags = new Uint8Array(n * 2);
+  }
+  cityTags.fill(0, 0, n);
+  stateTags.fill(0, 0, n);
+  // The ZIP written in the address (last ZIP-like token), to check "this span is the ZIP's place".
+  let zipKeys: readonly string[] | undefined;
+  let zipState: string | undefined;
+  for (let i = n - 1; i >= 0; i--) {
+    const norm = tokens[i]!.norm;
+    if (isZipLike(norm)) {
+      const zip5 = norm.slice(0, 5);
+      const keys = ctx.zipdb.placeKeys(zip5);
+      if (keys) {
+        zipKeys = keys;
+        zipState = ctx.zipdb.stateOf(zip5);
+      }
+      break;
+    }
+  }
+  // Multi-word state names.
+  for (let i = 0; i < n; i++) {
+    if (!MULTI_WORD_STATE_FIRST.has(tokens[i]!.norm)) continue;
+    for (let len = Math.min(4, n - i); len >= 2; len--) {
+      let key = tokens[i]!.norm;
+      for (let k = i + 1; k < i + len; k++) key = `${key} ${tokens[k]!.norm}`;
+      if (STATE_CODE.has(key)) {
+        for (let k = i; k < i + len; k++) stateTags[k] = k === i ? 1 : 2;
+        i += len - 1;
+        break;
+      }
+    }
+  }
+  if (cityKeys.length < n) cityKeys = new Array<string>(n * 2).fill('');
+  const ck = cityKeys;
+  for (let i = 0; i < n; i++) ck[i] = hasLatinLetter(tokens[i]!.norm) ? cityKey(tokens[i]!.norm) : '';
+  const prefixes = ctx.zipdb.cityPrefixes;
+  for (let i = 0; i < n; i++) {
+    let key = ck[i]!;
+    if (key === '' || !prefixes.has(key)) continue;
+    let best = -1;
+    let bestStates: { has(state: string): boolean } | undefined;
+    let bestKey = '';
+    for (let j = i; j < n; j++) {
+      if (j > i) {
+        if (tokens[j - 1]!.endsSegment || ck[j] === '') break;
+        key = `${key} ${ck[j]}`;
+        if (!prefixes.has(key)) break;
+      }
+      const states = ctx.zipdb.statesOfCityKey(key);
+      if (!states) continue;
+      const next = tokens[j + 1];
+      const boundary = !next || tokens[j]!.endsSegment || next.line !== tokens[j]!.line || isZipLike(next.norm) || stateAt(tokens, j + 1) !== undefined;
+      if (!boundary) continue;
+      best = j;
+      bestStates = states;
+      bestKey = key;
+    }
+    if (best < 0) continue;
+    let tag: 0 | 1 | 2 = 0;
+    const st = stateAt(tokens, best + 1) ?? zipState;
+    if (st && bestStates!.has(st)) tag = 1;
+    if (zipKeys?.includes(bestKey)) tag = 2;
+    const multi = best > i;
+    for (let k = i; k <= best; k++) cityTags[k] = cityCode(tag, k !== i, multi);
+    i = best;
+  }
+}
+
+function hasLatinLetter(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** Walks every feature of every token (see FeatureVisitor). */
 export function visitFeatures(tokens: Token[], ctx: FeatureContext, v: FeatureVisitor): void {
   const n = tokens.length;
   if (n === 0) return;
-  const gaz = gazetteer(tokens, ctx);
+  gazetteer(tokens, ctx);
+  const city = cityTags;
+  const state = stateTags;
   let lastZipIdx = -1;
   let firstNumIdx = -1;
   let firstBoxIdx = -1;
   for (let i = 0; i < n; i++) {
     const nm = tokens[i]!.norm;
     if (isZipLike(nm)) lastZipIdx = i;
-    if (firstNumIdx < 0 && nm.charCodeAt(0) >= 48 && nm.charCodeAt(0) <= 57) firstNumIdx = i;
+    if (firstNumIdx < 0 && isDigit(nm.charCodeAt(0))) firstNumIdx = i;
     if (firstBoxIdx < 0 && (nm === 'BOX' || nm === 'POB' || nm === 'PO' || nm === 'POBOX')) firstBoxIdx = i;
   }
   const lastLine = tokens[n - 1]!.line;
   const lastSeg = tokens[n - 1]!.segment;
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
-    v.feature(i, 'bias');
+    v.context(i, F.bias);
     v.token(i, i, 0);
-    if (gaz.city[i]) v.feature(i, tagged('g=', gaz.city[i]!));
-    if (gaz.state[i]) v.feature(i, tagged('gs=', gaz.state[i]!));
-    if (i === 0) v.feature(i, 'first');
-    if (i === n - 1) v.feature(i, 'last');
-    v.feature(i, FROM_END[Math.min(n - 1 - i, 5)]!);
-    if (t.endsSegment) v.feature(i, 'segEnd');
-    if (t.raw.startsWith('(')) v.feature(i, 'lpar');
-    if (i === 0 || tokens[i - 1]!.line !== t.line) v.feature(i, 'lineStart');
-    if (i === n - 1 || tokens[i + 1]!.line !== t.line) v.feature(i, 'lineEnd');
-    if (lastLine > 0) v.feature(i, t.line === lastLine ? 'lastLine' : t.line === 0 ? 'firstLine' : 'midLine');
+    if (city[i]) v.context(i, GAZ_CITY[0]![city[i]!]!);
+    if (state[i]) v.context(i, GAZ_STATE[0]![state[i]!]!);
+    if (i === 0) v.context(i, F.first);
+    if (i === n - 1) v.context(i, F.last);
+    v.context(i, FROM_END[Math.min(n - 1 - i, 5)]!);
+    if (t.endsSegment) v.context(i, F.segEnd);
+    if (t.raw.charCodeAt(0) === 40 /* ( */) v.context(i, F.lpar);
+    if (i === 0 || tokens[i - 1]!.line !== t.line) v.context(i, F.lineStart);
+    if (i === n - 1 || tokens[i + 1]!.line !== t.line) v.context(i, F.lineEnd);
+    if (lastLine > 0) v.context(i, t.line === lastLine ? F.lastLine : t.line === 0 ? F.firstLine : F.midLine);
     if (lastSeg > 0) {
-      v.feature(i, SEG_FROM_END[Math.min(lastSeg - t.segment, 3)]!);
-      v.feature(i, SEG[Math.min(t.segment, 3)]!);
+      v.context(i, SEG_FROM_END[Math.min(lastSeg - t.segment, 3)]!);
+      v.context(i, SEG[Math.min(t.segment, 3)]!);
     }
-    if (lastZipIdx >= 0) v.feature(i, i < lastZipIdx ? 'beforeZip' : i === lastZipIdx ? 'atZip' : 'afterZip');
-    if (firstNumIdx >= 0) v.feature(i, i < firstNumIdx ? 'beforeNum' : i === firstNumIdx ? 'atNum' : 'afterNum');
-    if (firstBoxIdx >= 0 && i > firstBoxIdx) v.feature(i, 'afterBox');
-    for (const d of NEIGHBOUR_OFFSETS) {
+    if (lastZipIdx >= 0) v.context(i, i < lastZipIdx ? F.beforeZip : i === lastZipIdx ? F.atZip : F.afterZip);
+    if (firstNumIdx >= 0) v.context(i, i < firstNumIdx ? F.beforeNum : i === firstNumIdx ? F.atNum : F.afterNum);
+    if (firstBoxIdx >= 0 && i > firstBoxIdx) v.context(i, F.afterBox);
+    for (let s = 1; s <= 4; s++) {
+      const d = s <= 2 ? s - 3 : s - 2;
       const j = i + d;
-      const p = OFFSET_PREFIX[d]!;
       if (j < 0) {
-        v.feature(i, tagged(p, 'BOS'));
+        v.context(i, BOS[s]!);
         continue;
       }
       if (j >= n) {
-        v.feature(i, tagged(p, 'EOS'));
+        v.context(i, EOS[s]!);
         continue;
       }
       v.token(i, j, d);
-      if (gaz.city[j]) v.feature(i, tagged(`${p}g=`, gaz.city[j]!));
-      if (gaz.state[j]) v.feature(i, tagged(`${p}gs=`, gaz.state[j]!));
-      if (d === -1 && tokens[j]!.endsSegment) v.feature(i, 'p1:segEnd');
-      if (d === 1 && t.endsSegment) v.feature(i, 'n1:afterSeg');
+      if (city[j]) v.context(i, GAZ_CITY[s]![city[j]!]!);
+      if (state[j]) v.context(i, GAZ_STATE[s]![state[j]!]!);
+      if (d === -1 && tokens[j]!.endsSegment) v.context(i, F.p1SegEnd);
+      if (d === 1 && t.endsSegment) v.context(i, F.n1AfterSeg);
     }
-    if (i > 0) {
-      if (v.pair) v.pair(i);
-      else v.feature(i, pairFeature(tokens[i - 1]!, t));
-    }
+    if (i > 0) v.pair(i);
   }
 }
 
 /**
- * Calls `emit(i, feature)` for every feature of every token, as strings (training export; the tagger
- * walks the same features through visitFeatures with cached weights).
+ * Calls `emit(i, feature)` for every feature of every token, as strings (training export and checks; the
+ * tagger walks the same features through visitFeatures with cached weights).
  */
 export function extractFeatures(tokens: Token[], ctx: FeatureContext, emit: (i: number, feature: string) => void): void {
   const own = tokens.map((t) => intrinsicFeatures(t, ctx));
@@ -256,8 +320,9 @@ export function extractFeatures(tokens: Token[], ctx: FeatureContext, emit: (i: 
   visitFeatures(tokens, ctx, {
     token(i, j, d) {
       if (d === 0) for (const f of own[j]!) emit(i, f);
-      else for (const f of seen[j]!) emit(i, OFFSET_PREFIX[d]! + f);
+      else for (const f of seen[j]!) emit(i, SLOT_PREFIX[slotOf(d)]! + f);
     },
-    feature: emit,
+    context: (i, id) => emit(i, CONTEXT_FEATURES[id]!),
+    pair: (i) => emit(i, pairFeature(tokens[i - 1]!, tokens[i]!)),
   });
 }

@@ -99,6 +99,8 @@ export class ZipDatabase {
   private readonly citiesByState = new Map<string, string[]>();
   /** Word prefixes of multi-word city keys ("SAN", "SAN LUIS"); single words are keys themselves. */
   private readonly multiWordPrefixes = new Set<string>();
+  /** Place keys per row, filled on first use (see placeKeys). */
+  private readonly placeKeysOfRow: Array<readonly string[] | undefined>;
   /** Longest city name in words. */
   readonly maxCityWords: number;
   readonly size: number;
@@ -114,6 +116,7 @@ export class ZipDatabase {
     this.stateOfRow = new Uint8Array(n);
     this.latOfRow = new Float32Array(n).fill(Number.NaN);
     this.lonOfRow = new Float32Array(n).fill(Number.NaN);
+    this.placeKeysOfRow = new Array<readonly string[] | undefined>(n).fill(undefined);
     const nameIndex = new Map<string, number>();
     const intern = (name: string) => {
       let k = nameIndex.get(name);
@@ -172,6 +175,36 @@ export class ZipDatabase {
 
   static load(path = new URL('../../../data/zips.tsv.gz', import.meta.url)): ZipDatabase {
     return new ZipDatabase(gunzipSync(readFileSync(path)).toString('utf8'));
+  }
+
+  /** Row of a 5-digit ZIP, or -1. */
+  rowOf(zip5: string): number {
+    if (zip5.length !== 5) return -1;
+    let num = 0;
+    for (let k = 0; k < 5; k++) {
+      const c = zip5.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return -1;
+      num = num * 10 + c;
+    }
+    return this.rowOfZip[num]!;
+  }
+
+  /** State of a ZIP (no record built). */
+  stateOf(zip5: string): string | undefined {
+    const row = this.rowOf(zip5);
+    return row < 0 ? undefined : this.stateCodes[this.stateOfRow[row]!]!;
+  }
+
+  /** City keys of the ZIP's place names (preferred first, then alternates); cached per ZIP. */
+  placeKeys(zip5: string): readonly string[] | undefined {
+    const row = this.rowOf(zip5);
+    if (row < 0) return undefined;
+    let keys = this.placeKeysOfRow[row];
+    if (keys === undefined) {
+      keys = [this.names[this.cityOfRow[row]!]!, ...(this.alternatesOfRow.get(row) ?? []).map((k) => this.names[k]!)].map(cityKey);
+      this.placeKeysOfRow[row] = keys;
+    }
+    return keys;
   }
 
   lookup(zip5: string): ZipRecord | undefined {
