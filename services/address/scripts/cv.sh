@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Cross-validation on the training part only (tuning loop): exports fold i of k, trains, scores.
-# Usage: bash scripts/cv.sh "0 1 2" 5 [--c1 x --c2 y]
+# Cross-validation on the training part only (the tuning loop; the held-out split is never read):
+# for each fold i of k, exports the training set without fold i, trains, and scores fold i.
+# Usage: bash scripts/cv.sh "0 1 2 3 4" 5 [train_crf.py options, e.g. --c1 0.1 --c2 0.01]
+# SHOW=1 prints the wrong records; KEEP=dir keeps the fold models there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folds="$1"; k="$2"; shift 2
+work=${KEEP:-$(mktemp -d)}
+mkdir -p "$work"
 for i in $folds; do
-  node dist/scripts/export-training.js "/tmp/cv-$i.jsonl" --fold "$i/$k" >/dev/null
-  python3 scripts/train_crf.py "/tmp/cv-$i.jsonl" "/tmp/cv-$i.json" "$@" >/dev/null
-  node dist/scripts/dev-eval.js "/tmp/cv-$i.json" "$i/$k" ${SHOW:+--show}
+  node dist/scripts/export-training.js "$work/cv-$i.jsonl" --fold "$i/$k" >/dev/null
+  python3 scripts/train_crf.py "$work/cv-$i.jsonl" "$work/cv-$i.json" "$@" >/dev/null
+  rm -f "$work/cv-$i.jsonl"
+  node dist/scripts/dev-eval.js "$work/cv-$i.json" "$i/$k" ${SHOW:+--show}
 done
+[ -n "${KEEP:-}" ] || rm -rf "$work"

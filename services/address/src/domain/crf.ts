@@ -2,7 +2,7 @@
 // marginals and the probability of the chosen sequence (the parser's calibrated confidences). The model
 // (model/address-crf.json) is trained by scripts/train_crf.py on features from ./features.ts.
 import { readFileSync } from 'node:fs';
-import { CONTEXT_FEATURES, intrinsicFeatures, neighbourFeatures, NEIGHBOUR_OFFSETS, OFFSET_PREFIX, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
+import { CONTEXT_FEATURES, intrinsicFeatures, intrinsicSignature, neighbourFeatures, NEIGHBOUR_OFFSETS, OFFSET_PREFIX, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
 import type { Token } from './tokens.js';
 
 interface ModelFile {
@@ -34,6 +34,9 @@ export interface Beam {
   pathMargin: number;
 }
 export const BEAM: Beam = { width: 10, margin: 15, pathMargin: Infinity };
+
+/** Token texts per cache generation (each entry holds 5 × labels doubles: ~1.2 kB). */
+const TOKEN_CACHE_GENERATION = 8_000;
 
 /** A feature's weights: only the labels it has a weight for (L1 training leaves ~2 of 28). */
 interface Sparse {
@@ -96,7 +99,8 @@ export class CrfModel {
   /** Probabilities come from scores / temperature (the best path does not depend on it). */
   readonly temperature: number;
   private readonly weights = new Map<string, Sparse>();
-  private readonly tokenCache = new Map<string, TokenWeights>();
+  private youngWeights = new Map<string, TokenWeights>();
+  private oldWeights = new Map<string, TokenWeights>();
   private readonly visitor: ScoreVisitor;
 
   constructor(model: ModelFile) {
@@ -148,19 +152,28 @@ export class CrfModel {
     return out;
   }
 
-  /** Weights of a token's intrinsic features, own and as seen by neighbours, summed and cached per text. */
+  /**
+   * Weights of a token's intrinsic features, own and as seen by neighbours, summed and cached per text
+   * (or per signature, for tokens whose features do not depend on their exact text). Two generations: a
+   * text seen again is promoted, so the working vocabulary stays while one-off texts age out.
+   */
   private tokenWeights(t: Token, ctx: FeatureContext): TokenWeights {
-    let tw = this.tokenCache.get(t.raw);
+    const key = intrinsicSignature(t, ctx) ?? t.raw;
+    let tw = this.youngWeights.get(key);
+    if (tw !== undefined) return tw;
+    tw = this.oldWeights.get(key);
     if (tw === undefined) {
       const own = intrinsicFeatures(t, ctx);
       const seen = neighbourFeatures(own);
       const byOffset: Array<Float64Array | null> = [null, null, null, null, null];
       for (const d of NEIGHBOUR_OFFSETS) byOffset[d + 2] = this.denseSum(seen.map((f) => OFFSET_PREFIX[d]! + f));
       tw = { own: this.denseSum(own), byOffset, pairKey: pairKeyOf(t.norm) };
-      // Bounded: numbers and rare words come and go; the common vocabulary is re-cached at once.
-      if (this.tokenCache.size >= 20_000) this.tokenCache.clear();
-      this.tokenCache.set(t.raw, tw);
     }
+    if (this.youngWeights.size >= TOKEN_CACHE_GENERATION) {
+      this.oldWeights = this.youngWeights;
+      this.youngWeights = new Map();
+    }
+    this.youngWeights.set(key, tw);
     return tw;
   }
 

@@ -81,6 +81,36 @@ export function intrinsicFeatures(t: Token, ctx: FeatureContext): string[] {
   return f;
 }
 
+/** Table words without Latin letters (they get lexical flags, so a signature cannot stand for them). */
+const LETTERLESS_TABLE_WORDS = new Set(
+  [DIRECTIONAL.keys(), SUFFIX_ABBREVIATION.keys(), UNIT_DESIGNATOR.keys(), STATE_NAME_BY_CODE.keys(), STATE_CODE.keys(), STATE_NAME_WORDS, BOX_WORDS, ROUTE_GROUP_WORDS, RECIPIENT_MARKERS, ORG_WORDS, COUNTRY_WORDS, NUMBER_WORDS]
+    .flatMap((keys) => [...keys])
+    .filter((k) => !/[A-Z]/.test(k)),
+);
+const DIGIT_SIGNATURES = Array.from({ length: 7 }, (_, len) => ['', 'K', 'U'].map((zip) => [0, 1].map((dot) => `\u0001d${len}|${dot}|${zip}`)));
+
+/**
+ * A key that determines a token's intrinsic features when they do not depend on its exact text: tokens
+ * without letters (house numbers, ZIPs, box numbers) have only a shape, a trailing-dot flag and, for
+ * five digits, whether the ZIP exists. Undefined for every other token (its text is the key).
+ */
+export function intrinsicSignature(t: Token, ctx: FeatureContext): string | undefined {
+  const n = t.norm;
+  let digits = true;
+  for (let k = 0; k < n.length; k++) {
+    const c = n.charCodeAt(k);
+    if (c >= 48 && c <= 57) continue;
+    digits = false;
+    if ((c >= 65 && c <= 90) || c > 127 || c === 35 || c === 37 || c === 38) return undefined;
+  }
+  if (n.length === 0 || LETTERLESS_TABLE_WORDS.has(n)) return undefined;
+  const raw = t.raw;
+  const dot = raw.endsWith('.') || /\.[,;)]$/.test(raw) ? 1 : 0;
+  const zip = n.length === 5 && digits ? (ctx.zipdb.rowOf(n) >= 0 ? 'K' : 'U') : '';
+  if (digits) return DIGIT_SIGNATURES[Math.min(n.length, 6)]![zip === '' ? 0 : zip === 'K' ? 1 : 2]![dot]!;
+  return `\u0001${shapeOf(n)}|${dot}|${zip}`;
+}
+
 /** The part of a token's intrinsic features its neighbours see (prefixed with their offset). */
 export function neighbourFeatures(intrinsic: readonly string[]): string[] {
   return intrinsic.filter((x) => !x.startsWith('len=') && x !== 'novowel');

@@ -4,7 +4,7 @@ import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/ad
 import { CrfModel } from './crf.js';
 import { COMPONENT_TYPE_OF, type Label } from './labels.js';
 import { DIRECTIONAL, STATE_CODE } from './tables.js';
-import { tokenize, tokenText, type Token } from './tokens.js';
+import { lexeme, tokenize, tokenText, type Token } from './tokens.js';
 import { unitPairs } from './units.js';
 import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
 
@@ -105,30 +105,52 @@ export function withoutRepeatedLastLine(line: string, src: AddressInput): string
   return line;
 }
 
+const LAST_LINE_LABELS: readonly Label[] = ['PlaceName', 'StateName', 'ZipCode', 'ZipPlus4', 'CountryName'];
+
 export class AddressParser {
+  /** Label index sets for structured fields (built once). */
+  private readonly recipientOnly: ReadonlySet<number>;
+  private readonly placeOnly: ReadonlySet<number>;
+  private readonly stateOnly: ReadonlySet<number>;
+  private readonly zipOnly: ReadonlySet<number>;
+  private readonly streetOnly: ReadonlySet<number>;
+  private readonly stateIdx: number;
+  private readonly zipIdx: number;
+
   constructor(
     readonly model: CrfModel = CrfModel.load(),
     readonly zipdb: ZipDatabase = zipDatabase(),
-  ) {}
+  ) {
+    const only = (...labels: Label[]) => new Set(labels.map((l) => this.model.labelIndex.get(l)!).filter((i) => i !== undefined));
+    this.recipientOnly = only('Recipient');
+    this.placeOnly = only('PlaceName');
+    this.stateOnly = only('StateName');
+    this.zipOnly = only('ZipCode', 'ZipPlus4');
+    this.streetOnly = new Set(this.model.labels.map((_, i) => i).filter((i) => !LAST_LINE_LABELS.includes(this.model.labels[i] as Label)));
+    this.stateIdx = this.model.labelIndex.get('StateName') ?? -1;
+    this.zipIdx = this.model.labelIndex.get('ZipCode') ?? -1;
+  }
 
   parse(input: AddressInput | string): Parse {
-    const src: AddressInput = typeof input === 'string' ? { freeform: input } : input;
+    if (typeof input === 'string') return this.parseText(input.trim() ? input : '', undefined, undefined, false);
+    const src = input;
     const structuredLastLine = Boolean(src.city?.trim() || src.state?.trim() || src.postalCode?.trim());
+    if (!structuredLastLine && !src.recipient?.trim() && !src.line1?.trim() && !src.line2?.trim()) {
+      // Free-form only: one text, no constraints.
+      return this.parseText(src.freeform?.trim() ? src.freeform : '', undefined, undefined, false);
+    }
     const parts: Array<{ text: string; allowed?: ReadonlySet<number> }> = [];
-    const only = (...labels: Label[]) => new Set(labels.map((l) => this.model.labelIndex.get(l)!).filter((i) => i !== undefined));
-    const streetOnly = structuredLastLine
-      ? new Set(this.model.labels.map((_, i) => i).filter((i) => !['PlaceName', 'StateName', 'ZipCode', 'ZipPlus4', 'CountryName'].includes(this.model.labels[i]!)))
-      : undefined;
+    const streetOnly = structuredLastLine ? this.streetOnly : undefined;
     let zipRepair: Parse['zipRepair'];
-    if (src.recipient?.trim()) parts.push({ text: src.recipient, allowed: only('Recipient') });
+    if (src.recipient?.trim()) parts.push({ text: src.recipient, allowed: this.recipientOnly });
     // Street lines that repeat the structured last line ("1 MAIN ST BOSTON MA 02108" beside city BOSTON,
     // state MA, ZIP 02108 — common in exported vendor files) lose the repeated tail.
     const street = (line: string) => (structuredLastLine ? withoutRepeatedLastLine(line, src) : line);
     if (src.freeform?.trim() && !src.line1?.trim()) parts.push({ text: street(src.freeform), allowed: streetOnly });
     if (src.line1?.trim()) parts.push({ text: street(src.line1), allowed: streetOnly });
     if (src.line2?.trim()) parts.push({ text: street(src.line2), allowed: streetOnly });
-    if (src.city?.trim()) parts.push({ text: `${src.city.trim().replace(/,+$/, '')},`, allowed: only('PlaceName') });
-    if (src.state?.trim()) parts.push({ text: src.state, allowed: only('StateName') });
+    if (src.city?.trim()) parts.push({ text: `${src.city.trim().replace(/,+$/, '')},`, allowed: this.placeOnly });
+    if (src.state?.trim()) parts.push({ text: src.state, allowed: this.stateOnly });
     if (src.postalCode?.trim()) {
       const repaired = repairZip(src.postalCode);
       let text = src.postalCode.trim();
@@ -136,13 +158,13 @@ export class AddressParser {
         text = repaired.zip4 ? `${repaired.zip}-${repaired.zip4}` : repaired.zip;
         if (repaired.how && repaired.how !== 'nine-digits') zipRepair = { original: src.postalCode.trim(), zip: repaired.zip, how: repaired.how };
       }
-      parts.push({ text, allowed: only('ZipCode', 'ZipPlus4') });
+      parts.push({ text, allowed: this.zipOnly });
     }
     // Structured fields become lines of one text; city/state/ZIP share the last line.
     let text = '';
     const allowedRanges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }> = [];
     for (const p of parts) {
-      const isLastLine = p.allowed && (p.allowed.has(this.model.labelIndex.get('StateName')!) || p.allowed.has(this.model.labelIndex.get('ZipCode')!)) && p.allowed.size <= 2;
+      const isLastLine = p.allowed && (p.allowed.has(this.stateIdx) || p.allowed.has(this.zipIdx)) && p.allowed.size <= 2;
       if (text !== '') text += isLastLine ? ' ' : '\n';
       allowedRanges.push({ start: text.length, end: text.length + p.text.length, allowed: p.allowed });
       text += p.text;
@@ -150,15 +172,25 @@ export class AddressParser {
     return this.parseText(text, allowedRanges, zipRepair, structuredLastLine);
   }
 
-  private parseText(text: string, ranges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }>, zipRepair: Parse['zipRepair'], structuredLastLine: boolean): Parse {
+  private parseText(text: string, ranges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }> | undefined, zipRepair: Parse['zipRepair'], structuredLastLine: boolean): Parse {
     const tokens = tokenize(text);
-    const allowed = tokens.map((t) => ranges.find((r) => t.start >= r.start && t.start < r.end)?.allowed);
-    const tagging = this.model.tag(tokens, { zipdb: this.zipdb }, allowed.some(Boolean) ? allowed : undefined);
+    let allowed: Array<ReadonlySet<number> | undefined> | undefined;
+    if (ranges?.some((r) => r.allowed)) {
+      allowed = tokens.map((t) => ranges.find((r) => t.start >= r.start && t.start < r.end)?.allowed);
+      if (!allowed.some(Boolean)) allowed = undefined;
+    }
+    const tagging = this.model.tag(tokens, { zipdb: this.zipdb }, allowed);
     // The tokens are ours (fresh from tokenize): label them in place.
     const parsed = tokens as ParsedToken[];
+    const labels = this.model.labels as Label[];
+    let junk = 0;
+    let nonLatin = false;
     for (let i = 0; i < parsed.length; i++) {
-      parsed[i]!.label = this.model.labels[tagging.labels[i]!] as Label;
-      parsed[i]!.confidence = tagging.marginals[i]!;
+      const t = parsed[i]!;
+      t.label = labels[tagging.labels[i]!]!;
+      t.confidence = tagging.marginals[i]!;
+      if (t.label === 'NotAddress') junk += 1;
+      if (!nonLatin && lexeme(t.raw).nonLatin) nonLatin = true;
     }
     // A caller-given city field is taken as given.
     if (!structuredLastLine) this.reconcilePlace(parsed);
@@ -175,10 +207,9 @@ export class AddressParser {
     let confidence = tagging.sequenceProbability;
     if (tokens.length === 0) confidence = 0;
     else {
-      const junk = parsed.filter((t) => t.label === 'NotAddress').length / parsed.length;
       if (kind === AddressKind.ADDRESS_KIND_UNKNOWN) confidence *= 0.5;
-      confidence *= 1 - junk;
-      if (tokens.some((t) => /nonlatin/.test(t.norm) || (/\p{L}/u.test(t.norm) && !/[A-Z0-9]/.test(t.norm)))) confidence *= 0.3;
+      confidence *= 1 - junk / parsed.length;
+      if (nonLatin) confidence *= 0.3;
     }
     return { text, tokens: parsed, components, fields, kind, confidence: round(confidence), ...(zipRepair ? { zipRepair } : {}) };
   }
@@ -236,29 +267,44 @@ export class AddressParser {
   }
 
   private fields(tokens: ParsedToken[]): ParsedFields {
-    // One pass: the words of each label before the first intersection separator, and of all tokens.
-    const before = new Map<Label, string[]>();
-    const anywhere = new Map<Label, string[]>();
+    // One pass in input order; street-line fields stop at the first intersection separator.
+    let recipient = '';
+    let addressNumber = '';
+    let streetPredirection = '';
+    let streetName = '';
+    let streetType = '';
+    let streetPostdirection = '';
+    let box = '';
+    let ruralRoute = '';
+    let city = '';
+    let stateText = '';
+    let zipText = '';
+    let zip4Text = '';
     let crossed = false;
+    const add = (acc: string, word: string) => (acc === '' ? word : `${acc} ${word}`);
     for (const t of tokens) {
-      if (t.label === 'IntersectionSeparator') crossed = true;
-      const text = t.text;
-      if (!crossed) (before.get(t.label) ?? before.set(t.label, []).get(t.label)!).push(text);
-      (anywhere.get(t.label) ?? anywhere.set(t.label, []).get(t.label)!).push(text);
-    }
-    const by = (labels: Label[], stopAtIntersection = true): string => {
-      const source = stopAtIntersection ? before : anywhere;
-      if (labels.length === 1) return (source.get(labels[0]!) ?? []).join(' ');
-      // Several labels: keep input order.
-      const words: string[] = [];
-      let seenSep = false;
-      for (const t of tokens) {
-        if (t.label === 'IntersectionSeparator') seenSep = true;
-        if (stopAtIntersection && seenSep) break;
-        if (labels.includes(t.label)) words.push(t.text);
+      const w = t.text;
+      switch (t.label) {
+        case 'IntersectionSeparator': crossed = true; break;
+        case 'Recipient': recipient = add(recipient, w); break;
+        case 'PlaceName': city = add(city, w); break;
+        case 'StateName': stateText = add(stateText, w); break;
+        case 'ZipCode': zipText = add(zipText, w); break;
+        case 'ZipPlus4': zip4Text = add(zip4Text, w); break;
+        default:
+          if (crossed) break;
+          switch (t.label) {
+            case 'AddressNumberPrefix': case 'AddressNumber': case 'AddressNumberSuffix': addressNumber = add(addressNumber, w); break;
+            case 'StreetNamePreDirectional': streetPredirection = add(streetPredirection, w); break;
+            case 'StreetNamePreModifier': case 'StreetNamePreType': case 'StreetName': case 'StreetNamePostModifier': streetName = add(streetName, w); break;
+            case 'StreetNamePostType': streetType = add(streetType, w); break;
+            case 'StreetNamePostDirectional': streetPostdirection = add(streetPostdirection, w); break;
+            case 'USPSBoxID': box = add(box, w); break;
+            case 'USPSBoxGroupType': case 'USPSBoxGroupID': ruralRoute = add(ruralRoute, w); break;
+            default:
+          }
       }
-      return words.join(' ');
-    };
+    }
     // The first secondary unit ("STE 100" of "STE 100 PMB 1092"); the standardized line keeps all of them.
     const firstUnit = unitPairs(tokens)[0];
     let unitType = firstUnit?.[0] ?? '';
@@ -268,11 +314,9 @@ export class AddressParser {
       unitId = unitId.slice(1).trim();
     }
     if (unitId.startsWith('#')) unitId = unitId.slice(1).trim();
-    const stateText = by(['StateName'], false);
-    const stateCode = STATE_CODE.get(stateText.toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ').trim());
+    const stateCode = stateText === '' ? undefined : STATE_CODE.get(stateText.toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ').trim());
     let zip = '';
-    let zip4 = by(['ZipPlus4'], false).replace(/\D/g, '');
-    const zipText = by(['ZipCode'], false);
+    let zip4 = zip4Text === '' ? '' : zip4Text.replace(/\D/g, '');
     const repaired = zipText ? repairZip(zipText.split(' ')[0]!) : undefined;
     if (repaired) {
       zip = repaired.zip;
@@ -280,19 +324,18 @@ export class AddressParser {
     } else if (zipText) {
       zip = zipText;
     }
-    const box = by(['USPSBoxID']).replace(/^#\s*/, '');
     return {
-      recipient: by(['Recipient'], false),
-      addressNumber: by(['AddressNumberPrefix', 'AddressNumber', 'AddressNumberSuffix']),
-      streetPredirection: by(['StreetNamePreDirectional']),
-      streetName: by(['StreetNamePreModifier', 'StreetNamePreType', 'StreetName', 'StreetNamePostModifier']),
-      streetType: by(['StreetNamePostType']),
-      streetPostdirection: by(['StreetNamePostDirectional']),
+      recipient,
+      addressNumber,
+      streetPredirection,
+      streetName,
+      streetType,
+      streetPostdirection,
       unitType,
       unitId,
-      poBox: box,
-      ruralRoute: by(['USPSBoxGroupType', 'USPSBoxGroupID']).replace(/#\s*/, ''),
-      city: by(['PlaceName'], false),
+      poBox: box.replace(/^#\s*/, ''),
+      ruralRoute: ruralRoute.replace(/#\s*/, ''),
+      city,
       state: stateCode ?? stateText,
       zip,
       zip4,

@@ -70,9 +70,16 @@ export function standardGroupType(s: string): string {
 
 /** Builds the Pub 28 lines. `fields` carry the validated city/state/ZIP (validation may have corrected them). */
 export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: AddressKind): StandardLines {
-  const groupTokens = tokens.filter((t) => t.label === 'USPSBoxGroupType').map((t) => t.raw).join(' ');
-  const groupId = words(tokens.filter((t) => t.label === 'USPSBoxGroupID').map((t) => t.raw).join(' ').replace(/#/g, ''));
-  const boxType = words(tokens.filter((t) => t.label === 'USPSBoxType').map((t) => t.raw).join(' '));
+  let groupTokens = '';
+  let groupIdText = '';
+  let boxTypeText = '';
+  for (const t of tokens) {
+    if (t.label === 'USPSBoxGroupType') groupTokens = groupTokens === '' ? t.raw : `${groupTokens} ${t.raw}`;
+    else if (t.label === 'USPSBoxGroupID') groupIdText = groupIdText === '' ? t.raw : `${groupIdText} ${t.raw}`;
+    else if (t.label === 'USPSBoxType') boxTypeText = boxTypeText === '' ? t.raw : `${boxTypeText} ${t.raw}`;
+  }
+  const groupId = words(groupIdText.replace(/#/g, ''));
+  const boxType = words(boxTypeText);
   const std: StandardFields = {
     recipient: words(fields.recipient.replace(/^\s*%\s*/, 'C/O ')).replace(/^C O\b/, 'C/O'),
     addressNumber: words(fields.addressNumber).replace(/^#\s*/, ''),
@@ -100,12 +107,12 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
     std.unitType = UNIT_DESIGNATOR.get(std.unitId)!;
     std.unitId = '';
   }
-  std.ruralRoute = [std.groupType, std.groupId].filter(Boolean).join(' ');
+  std.ruralRoute = join2(std.groupType, std.groupId);
   // All secondary units in input order ("STE 100 PMB 1092"); a bare identifier gets "#".
   const pairs = unitPairs(tokens);
   const unit = pairs.length > 1
     ? pairs.map(([d, id]) => [d ? standardUnitType(d) : '#', words(id)].filter(Boolean).join(' ')).join(' ')
-    : [std.unitType, std.unitId].filter(Boolean).join(' ');
+    : join2(std.unitType, std.unitId);
   let delivery: string;
   switch (kind) {
     case AddressKind.ADDRESS_KIND_PO_BOX:
@@ -129,10 +136,15 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
       );
       break;
     default:
-      delivery = [std.addressNumber, std.streetPredirection, std.streetName, std.streetType, std.streetPostdirection, unit].filter(Boolean).join(' ');
+      delivery = join2(join2(join2(std.addressNumber, std.streetPredirection), join2(std.streetName, std.streetType)), join2(std.streetPostdirection, unit));
       if (std.poBox && !std.addressNumber) delivery = `PO BOX ${std.poBox}`;
   }
   const zip = std.zip && std.zip4 ? `${std.zip}-${std.zip4}` : std.zip;
-  const lastLine = [std.city, std.state, zip].filter(Boolean).join(' ');
-  return { deliveryLine: delivery, lastLine, singleLine: [delivery, lastLine].filter(Boolean).join(' '), fields: std };
+  const lastLine = join2(join2(std.city, std.state), zip);
+  return { deliveryLine: delivery, lastLine, singleLine: join2(delivery, lastLine), fields: std };
+}
+
+/** "a b", or whichever is not empty. */
+function join2(a: string, b: string): string {
+  return a === '' ? b : b === '' ? a : `${a} ${b}`;
 }

@@ -5,6 +5,9 @@ const memo = new Map<string, string>();
 /** Upper case, accents folded, punctuation removed except "-" inside numbers/words, "/" in fractions and "#". */
 export function pub28Words(s: string): string {
   if (s === '') return '';
+  const plain = plainWords(s);
+  if (plain === 1) return s;
+  if (plain === 2) return s.toUpperCase();
   let v = memo.get(s);
   if (v === undefined) {
     v = computePub28Words(s);
@@ -12,6 +15,32 @@ export function pub28Words(s: string): string {
     memo.set(s, v);
   }
   return v;
+}
+
+/**
+ * 1: already in Pub 28 form (A–Z, 0–9, "#", "&", single inner spaces); 2: the same once upper-cased;
+ * 0: needs the full clean-up.
+ */
+function plainWords(s: string): 0 | 1 | 2 {
+  let lower = false;
+  let prevSpace = true;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 32) {
+      if (prevSpace) return 0;
+      prevSpace = true;
+      continue;
+    }
+    prevSpace = false;
+    if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 35 || c === 38) continue;
+    if (c >= 97 && c <= 122) {
+      lower = true;
+      continue;
+    }
+    return 0;
+  }
+  if (prevSpace) return 0;
+  return lower ? 2 : 1;
 }
 
 function computePub28Words(s: string): string {

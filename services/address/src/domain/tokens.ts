@@ -38,6 +38,60 @@ export function normalizeToken(raw: string): string {
   return foldAccents(s).toUpperCase();
 }
 
+/** What a token's raw text gives, computed once per distinct text. */
+export interface Lexeme {
+  norm: string;
+  text: string;
+  /** Ends with a comma or semicolon (possibly followed by "." or ")"). */
+  endsWithSeparator: boolean;
+  /** Has letters, none of them Latin (A–Z after folding): a non-Latin word. */
+  nonLatin: boolean;
+}
+
+function computeLexeme(raw: string): Lexeme {
+  const norm = normalizeToken(raw);
+  return {
+    norm,
+    text: tokenText(raw),
+    endsWithSeparator: /[,;]\)?$/.test(raw) || /[,;][.)]*$/.test(raw),
+    nonLatin: /\p{L}/u.test(norm) && !/[A-Z0-9]/.test(norm),
+  };
+}
+
+/** Plain letters and digits only (the common case: no cache needed). */
+function isPlainAlnum(raw: string): boolean {
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
+}
+
+// Two generations of lexemes: a text seen again is promoted, so the working vocabulary stays cached
+// while one-off texts (house numbers, names) age out; at most 2 × LEXEME_GENERATION entries.
+const LEXEME_GENERATION = 10_000;
+let young = new Map<string, Lexeme>();
+let old = new Map<string, Lexeme>();
+
+export function lexeme(raw: string): Lexeme {
+  let lx = young.get(raw);
+  if (lx !== undefined) return lx;
+  lx = old.get(raw);
+  if (lx === undefined) {
+    if (isPlainAlnum(raw)) {
+      const norm = raw.toUpperCase();
+      return { norm, text: raw, endsWithSeparator: false, nonLatin: false };
+    }
+    lx = computeLexeme(raw);
+  }
+  if (young.size >= LEXEME_GENERATION) {
+    old = young;
+    young = new Map();
+  }
+  young.set(raw, lx);
+  return lx;
+}
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let line = 0;
@@ -61,8 +115,9 @@ export function tokenize(text: string): Token[] {
         segment += 1;
       }
     }
-    const endsWithSep = /[,;]\)?$/.test(raw) || /[,;][.)]*$/.test(raw);
-    tokens.push({ raw, start, end: start + raw.length, norm: normalizeToken(raw), text: tokenText(raw), line, segment, endsSegment: endsWithSep, label: '', confidence: 0 });
+    const lx = lexeme(raw);
+    const endsWithSep = lx.endsWithSeparator;
+    tokens.push({ raw, start, end: start + raw.length, norm: lx.norm, text: lx.text, line, segment, endsSegment: endsWithSep, label: '', confidence: 0 });
     if (endsWithSep) segment += 1;
     scanned = start + raw.length;
   }

@@ -30,10 +30,21 @@ interface Check {
   text: string;
   original: string;
   level: ConfirmationLevel;
-  inferred?: boolean;
-  replaced?: boolean;
-  spellCorrected?: boolean;
-  unexpected?: boolean;
+  inferred: boolean;
+  replaced: boolean;
+  spellCorrected: boolean;
+  unexpected: boolean;
+}
+
+/** A component check; every check has every field (one object shape). */
+function check(type: ComponentType, text: string, original: string, level: ConfirmationLevel, flags?: { inferred?: boolean; replaced?: boolean; spellCorrected?: boolean; unexpected?: boolean }): Check {
+  return {
+    type, text, original, level,
+    inferred: flags?.inferred ?? false,
+    replaced: flags?.replaced ?? false,
+    spellCorrected: flags?.spellCorrected ?? false,
+    unexpected: flags?.unexpected ?? false,
+  };
 }
 
 export function toParsedAddress(p: Parse): ParsedAddress {
@@ -75,7 +86,7 @@ export class LocalValidator {
     const notes: string[] = [];
     const checks: Check[] = [];
     const missing: ComponentType[] = [];
-    const f = { ...parse.fields };
+    const f = parse.fields;
     const kind = parse.kind;
     const zipCandidates: string[] = [];
 
@@ -86,15 +97,15 @@ export class LocalValidator {
       const code = STATE_CODE.get(stateText);
       if (code) {
         state = code;
-        checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: code, original: f.state, level: C.CONFIRMATION_LEVEL_CONFIRMED });
+        checks.push(check(T.COMPONENT_TYPE_STATE_NAME, code, f.state, C.CONFIRMATION_LEVEL_CONFIRMED));
       } else {
         const corrected = this.correctState(stateText);
         if (corrected) {
           state = corrected;
-          checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: corrected, original: f.state, level: C.CONFIRMATION_LEVEL_CONFIRMED, spellCorrected: true });
+          checks.push(check(T.COMPONENT_TYPE_STATE_NAME, corrected, f.state, C.CONFIRMATION_LEVEL_CONFIRMED, { spellCorrected: true }));
           notes.push(`state "${f.state}" read as ${corrected} (${STATE_NAME_BY_CODE.get(corrected)})`);
         } else {
-          checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: stateText, original: f.state, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS });
+          checks.push(check(T.COMPONENT_TYPE_STATE_NAME, stateText, f.state, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS));
           notes.push(`state "${f.state}" is not a US state, territory or military code`);
         }
       }
@@ -109,7 +120,7 @@ export class LocalValidator {
       if (/^\d{5}$/.test(f.zip)) {
         zip = f.zip;
         rec = this.zipdb.lookup(zip);
-        zipCheck = { type: T.COMPONENT_TYPE_ZIP_CODE, text: zip, original: parse.zipRepair?.original ?? f.zip, level: rec ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+        zipCheck = check(T.COMPONENT_TYPE_ZIP_CODE, zip, parse.zipRepair?.original ?? f.zip, rec ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
         if (parse.zipRepair) {
           // "30260.0" is only a number format; a restored leading zero is a guess worth confirming.
           if (parse.zipRepair.how === 'leading-zero') zipCheck.replaced = true;
@@ -117,15 +128,15 @@ export class LocalValidator {
         }
         if (!rec) notes.push(`ZIP ${zip} is not in the ZIP database`);
       } else {
-        zipCheck = { type: T.COMPONENT_TYPE_ZIP_CODE, text: pub28Words(f.zip), original: f.zip, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+        zipCheck = check(T.COMPONENT_TYPE_ZIP_CODE, pub28Words(f.zip), f.zip, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
         notes.push(`"${f.zip}" is not a ZIP code`);
       }
       checks.push(zipCheck);
       if (zip4 && !/^\d{4}$/.test(zip4)) {
-        checks.push({ type: T.COMPONENT_TYPE_ZIP_PLUS4, text: zip4, original: zip4, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS });
+        checks.push(check(T.COMPONENT_TYPE_ZIP_PLUS4, zip4, zip4, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS));
         zip4 = '';
       } else if (zip4) {
-        checks.push({ type: T.COMPONENT_TYPE_ZIP_PLUS4, text: zip4, original: zip4, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE });
+        checks.push(check(T.COMPONENT_TYPE_ZIP_PLUS4, zip4, zip4, C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE));
       }
     }
 
@@ -138,18 +149,18 @@ export class LocalValidator {
       if (city) {
         const named = this.zipNames(rec).find((n) => cityKey(n) === cityKey(city));
         if (named) {
-          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: named, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+          cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, named, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
           city = named;
         } else if (this.isNearbyPlace(city, rec) && cityKey(rec.city).startsWith(`${cityKey(city)} `)) {
           // HOT SPRINGS for HOT SPRINGS NATIONAL PARK: the short form of the ZIP's own place.
-          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+          cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
         } else if (this.isNearbyPlace(city, rec)) {
-          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE };
+          cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE);
           notes.push(`${city} is a place near ZIP ${zip}; the ZIP's preferred place name is ${rec.city}`);
         } else {
           const spelled = this.closest(city, this.zipNames(rec));
           if (spelled) {
-            cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: spelled, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED, spellCorrected: true };
+            cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, spelled, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED, { spellCorrected: true });
             notes.push(`city "${cityOriginal}" spell-corrected to ${spelled} (ZIP ${zip})`);
             city = spelled;
           } else {
@@ -157,12 +168,12 @@ export class LocalValidator {
             if (cityStateZips.length > 0 && state !== rec.state) {
               // City and state agree with each other, not with the ZIP: the ZIP is the odd one out.
               rec = this.resolveZipConflict(zip, cityStateZips, zipCheck!, notes, zipCandidates, city, state);
-              cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+              cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
             } else if (cityStateZips.length > 0) {
               rec = this.resolveZipConflict(zip, cityStateZips, zipCheck!, notes, zipCandidates, city, state);
-              cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+              cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
             } else {
-              cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: rec.city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED, replaced: true };
+              cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, rec.city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED, { replaced: true });
               notes.push(`city "${cityOriginal}" does not match ZIP ${zip}: replaced by the ZIP's place ${rec.city}`);
               city = rec.city;
             }
@@ -170,13 +181,13 @@ export class LocalValidator {
         }
       } else {
         city = rec.city;
-        cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: '', level: C.CONFIRMATION_LEVEL_CONFIRMED, inferred: true };
+        cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, '', C.CONFIRMATION_LEVEL_CONFIRMED, { inferred: true });
         notes.push(`city ${city} inferred from ZIP ${zip}`);
       }
       if (rec) {
         if (!state) {
           state = rec.state;
-          checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: state, original: '', level: C.CONFIRMATION_LEVEL_CONFIRMED, inferred: true });
+          checks.push(check(T.COMPONENT_TYPE_STATE_NAME, state, '', C.CONFIRMATION_LEVEL_CONFIRMED, { inferred: true }));
           notes.push(`state ${state} inferred from ZIP ${rec.zip}`);
         } else if (state !== rec.state && stateCheck) {
           stateCheck.original = f.state;
@@ -195,19 +206,19 @@ export class LocalValidator {
           notes.push(`city "${cityOriginal}" spell-corrected to ${spelled} (${state})`);
           city = spelled;
           zips = this.zipdb.zipsFor(city, state);
-          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED, spellCorrected: true };
+          cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED, { spellCorrected: true });
         } else {
-          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+          cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
           notes.push(`no place named ${city} in ${state} in the ZIP database`);
         }
       } else {
-        cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+        cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
       }
       if (zips.length > 0 && !zipCheck) {
         if (zips.length === 1) {
           zip = zips[0]!;
           rec = this.zipdb.lookup(zip);
-          checks.push({ type: T.COMPONENT_TYPE_ZIP_CODE, text: zip, original: '', level: C.CONFIRMATION_LEVEL_CONFIRMED, inferred: true });
+          checks.push(check(T.COMPONENT_TYPE_ZIP_CODE, zip, '', C.CONFIRMATION_LEVEL_CONFIRMED, { inferred: true }));
           notes.push(`ZIP ${zip} inferred: the only ZIP of ${city}, ${state}`);
         } else {
           zipCandidates.push(...zips.slice(0, MAX_ZIP_CANDIDATES));
@@ -218,7 +229,7 @@ export class LocalValidator {
         notes.push(`ZIP ${f.zip} is unknown; ${city}, ${state} has ${zips.length} ZIP codes (candidates listed)`);
       }
     } else if (city) {
-      cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: this.zipdb.isCityKey(cityKey(city)) ? C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+      cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, this.zipdb.isCityKey(cityKey(city)) ? C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
     }
     if (cityCheck) checks.push(cityCheck);
     if (!city) missing.push(T.COMPONENT_TYPE_PLACE_NAME);
@@ -236,11 +247,11 @@ export class LocalValidator {
     // --- Unexpected tokens ----------------------------------------------------------------------------
     for (const c of parse.components) {
       if (c.type === T.COMPONENT_TYPE_NOT_ADDRESS) {
-        checks.push({ type: c.type, text: pub28Words(c.text), original: c.text, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS, unexpected: true });
+        checks.push(check(c.type, pub28Words(c.text), c.text, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS, { unexpected: true }));
         notes.push(`"${c.text}" is not part of an address`);
       } else if (c.type === T.COMPONENT_TYPE_COUNTRY_NAME) {
         const us = /^(US|USA|U S A|U S|UNITED STATES|UNITED STATES OF AMERICA|AMERICA)$/.test(pub28Words(c.text));
-        checks.push({ type: c.type, text: pub28Words(c.text), original: c.text, level: us ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS, unexpected: !us });
+        checks.push(check(c.type, pub28Words(c.text), c.text, us ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS, { unexpected: !us }));
         if (!us) notes.push(`country "${c.text}" is not the United States`);
       }
     }
@@ -264,20 +275,32 @@ export class LocalValidator {
     }
 
     // --- Verdict -------------------------------------------------------------------------------------
-    const suspicious = checks.filter((c) => c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
-    const inferred = checks.some((c) => c.inferred);
-    const replaced = checks.some((c) => c.replaced);
-    const spell = checks.some((c) => c.spellCorrected);
-    const unexpected = checks.some((c) => c.unexpected);
+    let suspiciousCount = 0;
+    let suspiciousState = false;
+    let inferred = false;
+    let replaced = false;
+    let spell = false;
+    let unexpected = false;
+    let plausibleOnly = false;
+    for (const c of checks) {
+      if (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS) {
+        suspiciousCount += 1;
+        if (c.type === T.COMPONENT_TYPE_STATE_NAME) suspiciousState = true;
+      }
+      if (c.inferred) inferred = true;
+      if (c.replaced) replaced = true;
+      if (c.spellCorrected) spell = true;
+      if (c.unexpected) unexpected = true;
+      if (c.type === T.COMPONENT_TYPE_PLACE_NAME && c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE) plausibleOnly = true;
+    }
     const zipOk = Boolean(rec) && zipCheck?.level !== C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS;
     const lastLineOk = zipOk && Boolean(city) && Boolean(state) && cityCheck?.level !== C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS;
-    const addressComplete = deliveryComplete && lastLineOk && missing.length === 0 && suspicious.length === 0 && !unexpected;
+    const addressComplete = deliveryComplete && lastLineOk && missing.length === 0 && suspiciousCount === 0 && !unexpected;
     const inputGranularity = this.inputGranularity(parse);
     let validationGranularity = Granularity.GRANULARITY_OTHER;
     if (zipOk && rec) validationGranularity = Granularity.GRANULARITY_POSTAL_CODE;
     else if (city && state && cityCheck?.level === C.CONFIRMATION_LEVEL_CONFIRMED) validationGranularity = Granularity.GRANULARITY_LOCALITY;
-    else if (state && !suspicious.some((c) => c.type === T.COMPONENT_TYPE_STATE_NAME)) validationGranularity = Granularity.GRANULARITY_ADMINISTRATIVE_AREA;
-    const plausibleOnly = checks.some((c) => c.type === T.COMPONENT_TYPE_PLACE_NAME && c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE);
+    else if (state && !suspiciousState) validationGranularity = Granularity.GRANULARITY_ADMINISTRATIVE_AREA;
 
     let action: PossibleNextAction;
     if (!addressComplete || parse.confidence < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
@@ -316,7 +339,7 @@ export class LocalValidator {
         validationGranularity,
         geocodeGranularity: geocode?.granularity ?? Granularity.GRANULARITY_OTHER,
         addressComplete,
-        hasUnconfirmedComponents: suspicious.length > 0 || plausibleOnly || unitDoubts.length > 0,
+        hasUnconfirmedComponents: suspiciousCount > 0 || plausibleOnly || unitDoubts.length > 0,
         hasInferredComponents: inferred,
         hasReplacedComponents: replaced,
         hasSpellCorrectedComponents: spell,
@@ -363,18 +386,28 @@ export class LocalValidator {
     return false;
   }
 
+  /** Spelling keys of a state's place names, computed once per list. */
+  private readonly spellKeysOf = new WeakMap<readonly string[], string[]>();
+
   /** The single closest name within the spelling budget, or undefined (none, or a tie). */
   private closest(name: string, candidates: readonly string[]): string | undefined {
-    // Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW").
-    const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
     const key = spellKey(name);
     const budget = spellingBudget(key.length);
     if (budget === 0) return undefined;
+    let keys = this.spellKeysOf.get(candidates);
+    if (keys === undefined) {
+      keys = candidates.map(spellKey);
+      // Only long lists (a state's places) are worth keeping; a ZIP's names are built per call.
+      if (candidates.length > 8) this.spellKeysOf.set(candidates, keys);
+    }
     let best: string | undefined;
     let bestD = budget + 1;
     let tie = false;
-    for (const c of candidates) {
-      const d = editDistance(key, spellKey(c), budget);
+    for (let k = 0; k < candidates.length; k++) {
+      const ck = keys[k]!;
+      if (Math.abs(ck.length - key.length) > budget) continue;
+      const c = candidates[k]!;
+      const d = editDistance(key, ck, budget);
       if (d < bestD) {
         best = c;
         bestD = d;
@@ -431,9 +464,9 @@ export class LocalValidator {
   /** Form checks of the delivery line for its kind; returns whether it is complete. */
   private checkDeliveryLine(parse: Parse, kind: AddressKind, checks: Check[], missing: ComponentType[], notes: string[]): boolean {
     const f = parse.fields;
-    const plausible = (type: ComponentType, text: string) => checks.push({ type, text: pub28Words(text), original: text, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE });
+    const plausible = (type: ComponentType, text: string) => checks.push(check(type, pub28Words(text), text, C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE));
     const suspicious = (type: ComponentType, text: string, note: string) => {
-      checks.push({ type, text: pub28Words(text), original: text, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS });
+      checks.push(check(type, pub28Words(text), text, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS));
       notes.push(note);
     };
     let complete = true;
@@ -525,3 +558,6 @@ export class LocalValidator {
 }
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW"). */
+const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
