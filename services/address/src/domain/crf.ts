@@ -2,7 +2,7 @@
 // marginals and the probability of the chosen sequence (the parser's calibrated confidences). The model
 // (model/address-crf.json) is trained by scripts/train_crf.py on features from ./features.ts.
 import { readFileSync } from 'node:fs';
-import { CONTEXT_FEATURES, intrinsicFeatures, intrinsicSignature, neighbourFeatures, NEIGHBOUR_OFFSETS, OFFSET_PREFIX, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
+import { CONTEXT_FEATURES, intrinsicFeatures, intrinsicSignature, neighbourFeatures, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
 import type { Token } from './tokens.js';
 
 interface ModelFile {
@@ -24,38 +24,32 @@ export interface Tagging {
   sequenceProbability: number;
 }
 
-/** Beam of the decoder: labels kept per token, and how far behind (in nats of score) a label may fall. */
-export interface Beam {
-  /** At most this many labels per token. */
-  width: number;
-  /** A label whose own state score is this far below the token's best is not extended. */
-  margin: number;
-  /** A surviving path this far behind the best path at that token is dropped. */
-  pathMargin: number;
-}
-export const BEAM: Beam = { width: 10, margin: 15, pathMargin: Infinity };
 
-/** Token texts per cache generation (each entry holds 5 × labels doubles: ~1.2 kB). */
-const TOKEN_CACHE_GENERATION = 8_000;
+/** Slot (offset + 2) of a neighbour feature prefix. */
+const SLOT_OF_PREFIX: Record<string, number> = { p2: 0, p1: 1, n1: 3, n2: 4 };
 
 /** A feature's weights: only the labels it has a weight for (L1 training leaves ~2 of 28). */
 interface Sparse {
   idx: Int32Array;
   w: Float64Array;
+  /** exp(w / temperature): the same weights as probability factors (see decode). */
+  e: Float64Array;
 }
 
 interface TokenWeights {
-  /** Sum of the token's own intrinsic feature weights (dense), or null when none has a weight. */
-  own: Float64Array | null;
-  /** Same for its features as seen from offsets -2, -1, 1, 2 (indexed by offset + 2). */
-  byOffset: Array<Float64Array | null>;
+  /**
+   * Sums of the token's intrinsic feature weights as seen from offset d = -2…2 (index d + 2; index 2 is
+   * the token itself), stored sparsely (L1 training leaves a handful of labels); null when none has a weight.
+   */
+  bySlot: Array<Sparse | null>;
   /** What the word-pair feature keeps of this token (its word, or its shape). */
   pairKey: string;
 }
 
-/** Adds feature weights into a score matrix (tokens × labels) as visitFeatures walks them. */
 class ScoreVisitor implements FeatureVisitor {
   score = new Float64Array(0);
+  /** exp(score / temperature), accumulated as a product alongside the score. */
+  emit = new Float64Array(0);
   tokens: Token[] = [];
   cached: TokenWeights[] = [];
   constructor(
@@ -65,12 +59,8 @@ class ScoreVisitor implements FeatureVisitor {
   ) {}
 
   token(i: number, j: number, d: number): void {
-    const tw = this.cached[j]!;
-    const w = d === 0 ? tw.own : tw.byOffset[d + 2]!;
-    if (w === null) return;
-    const row = i * this.L;
-    const score = this.score;
-    for (let l = 0; l < this.L; l++) score[row + l]! += w[l]!;
+    const sp = this.cached[j]!.bySlot[d + 2]!;
+    if (sp !== null) this.addSparse(i, sp);
   }
 
   context(i: number, id: number): void {
@@ -86,7 +76,16 @@ class ScoreVisitor implements FeatureVisitor {
   private addSparse(i: number, sp: Sparse): void {
     const row = i * this.L;
     const score = this.score;
-    for (let j = 0; j < sp.idx.length; j++) score[row + sp.idx[j]!]! += sp.w[j]!;
+    const emit = this.emit;
+    const idx = sp.idx;
+    const w = sp.w;
+    const e = sp.e;
+    const k = idx.length;
+    for (let j = 0; j < k; j++) {
+      const at = row + idx[j]!;
+      score[at]! += w[j]!;
+      emit[at]! *= e[j]!;
+    }
   }
 }
 
@@ -95,12 +94,14 @@ export class CrfModel {
   readonly labelIndex: Map<string, number>;
   private readonly L: number;
   private readonly trans: Float64Array;
-  private readonly expTrans: Float64Array;
   /** Probabilities come from scores / temperature (the best path does not depend on it). */
   readonly temperature: number;
   private readonly weights = new Map<string, Sparse>();
-  private youngWeights = new Map<string, TokenWeights>();
-  private oldWeights = new Map<string, TokenWeights>();
+  /** Feature (without offset prefix) → its weights by slot (offset + 2), for summing a new token's features. */
+  private readonly featureRows = new Map<string, Array<Sparse | null>>();
+  private readonly sumScratch: Float64Array;
+  /** Weights of letterless tokens by signature (a few dozen shapes). */
+  private readonly bySignature = new Map<string, TokenWeights>();
   private readonly visitor: ScoreVisitor;
 
   constructor(model: ModelFile) {
@@ -108,20 +109,66 @@ export class CrfModel {
     this.labels = model.labels;
     this.L = model.labels.length;
     this.labelIndex = new Map(model.labels.map((l, i) => [l, i]));
+    this.sumScratch = new Float64Array(this.L);
     this.trans = new Float64Array(this.L * this.L);
     model.transitions.forEach((row, a) => row.forEach((w, b) => (this.trans[a * this.L + b] = w)));
     this.temperature = model.temperature && model.temperature > 0 ? model.temperature : 1;
     const t = this.temperature;
-    this.expTrans = this.trans.map((w) => Math.exp(w / t));
+    // Sparse transitions: exp(T/t) = 1 + S, S = expm1(T/t) where T is not 0.
+    const L = this.L;
+    if (L > 32) throw new Error('at most 32 labels (zero-transition masks are 32-bit)');
+    const colStart = new Int32Array(L + 1);
+    const rowStart = new Int32Array(L + 1);
+    const zeroMask = new Uint32Array(L);
+    const entries: Array<[number, number]> = [];
+    for (let x = 0; x < L; x++) for (let y = 0; y < L; y++) {
+      if (this.trans[x * L + y] === 0) zeroMask[y] = (zeroMask[y]! | (1 << x)) >>> 0;
+      else entries.push([x, y]);
+    }
+    const T = (x: number, y: number) => this.trans[x * L + y]!;
+    const byCol = [...entries].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const colFrom = new Int32Array(byCol.length);
+    const colS = new Float64Array(byCol.length);
+    byCol.forEach(([x, y], p) => {
+      colFrom[p] = x;
+      colS[p] = Math.expm1(T(x, y) / t);
+      colStart[y + 1]! += 1;
+    });
+    const vit = [...entries].sort((a, b) => a[1] - b[1] || T(b[0], b[1]) - T(a[0], a[1]) || a[0] - b[0]);
+    const vitFrom = new Int32Array(vit.length);
+    const vitT = new Float64Array(vit.length);
+    vit.forEach(([x, y], p) => {
+      vitFrom[p] = x;
+      vitT[p] = T(x, y);
+    });
+    const rowTo = new Int32Array(entries.length);
+    const rowS = new Float64Array(entries.length);
+    entries.forEach(([x, y], p) => {
+      rowTo[p] = y;
+      rowS[p] = Math.expm1(T(x, y) / t);
+      rowStart[x + 1]! += 1;
+    });
+    for (let k = 0; k < L; k++) {
+      colStart[k + 1]! += colStart[k]!;
+      rowStart[k + 1]! += rowStart[k]!;
+    }
+    this.sparse = { colStart, colFrom, colS, rowStart, rowTo, rowS, zeroMask, vitStart: colStart, vitFrom, vitT };
     const pairWeights = new Map<string, Map<string, Sparse>>();
     for (const [attr, flat] of Object.entries(model.features)) {
       const k = flat.length / 2;
-      const sp: Sparse = { idx: new Int32Array(k), w: new Float64Array(k) };
+      const sp: Sparse = { idx: new Int32Array(k), w: new Float64Array(k), e: new Float64Array(k) };
       for (let j = 0; j < k; j++) {
         sp.idx[j] = flat[2 * j]!;
         sp.w[j] = flat[2 * j + 1]!;
+        sp.e[j] = Math.exp(flat[2 * j + 1]! / this.temperature);
       }
       this.weights.set(attr, sp);
+      const prefixed = /^(p2|p1|n1|n2):/.exec(attr);
+      const base = prefixed ? attr.slice(3) : attr;
+      const slot = prefixed ? SLOT_OF_PREFIX[prefixed[1]!]! : 2;
+      let row = this.featureRows.get(base);
+      if (!row) this.featureRows.set(base, (row = [null, null, null, null, null]));
+      row[slot] = sp;
       if (attr.startsWith('pw=')) {
         // "pw=<previous norm>|<word or shape>": the second part never holds "|".
         const bar = attr.lastIndexOf('|');
@@ -140,56 +187,87 @@ export class CrfModel {
     return new CrfModel(temperature === undefined ? file : { ...file, temperature });
   }
 
-  /** Dense sum of the weights of `features` (null when none has a weight). */
-  private denseSum(features: string[]): Float64Array | null {
-    let out: Float64Array | null = null;
+  /** Sum of the weights of `features` as seen from `slot`, in sparse form (null when none has a weight). */
+  private sparseSum(features: readonly string[], slot: number): Sparse | null {
+    const sum = this.sumScratch;
+    let any = false;
     for (const f of features) {
-      const sp = this.weights.get(f);
+      const sp = this.featureRows.get(f)?.[slot];
       if (!sp) continue;
-      out ??= new Float64Array(this.L);
-      for (let j = 0; j < sp.idx.length; j++) out[sp.idx[j]!]! += sp.w[j]!;
+      if (!any) sum.fill(0);
+      any = true;
+      for (let j = 0; j < sp.idx.length; j++) sum[sp.idx[j]!]! += sp.w[j]!;
+    }
+    if (!any) return null;
+    let k = 0;
+    for (let l = 0; l < this.L; l++) if (sum[l] !== 0) k += 1;
+    const out: Sparse = { idx: new Int32Array(k), w: new Float64Array(k), e: new Float64Array(k) };
+    k = 0;
+    for (let l = 0; l < this.L; l++) {
+      if (sum[l] === 0) continue;
+      out.idx[k] = l;
+      out.e[k] = Math.exp(sum[l]! / this.temperature);
+      out.w[k++] = sum[l]!;
     }
     return out;
   }
 
   /**
-   * Weights of a token's intrinsic features, own and as seen by neighbours, summed and cached per text
-   * (or per signature, for tokens whose features do not depend on their exact text). Two generations: a
-   * text seen again is promoted, so the working vocabulary stays while one-off texts age out.
+   * Weights of a token's intrinsic features, own and as seen by neighbours, summed once per distinct text
+   * (kept on the token's lexeme) or per signature, for tokens whose features do not depend on their exact
+   * text (numbers: see intrinsicSignature).
    */
   private tokenWeights(t: Token, ctx: FeatureContext): TokenWeights {
-    const key = intrinsicSignature(t, ctx) ?? t.raw;
-    let tw = this.youngWeights.get(key);
-    if (tw !== undefined) return tw;
-    tw = this.oldWeights.get(key);
+    const lx = t.lexeme;
+    if (lx.modelOwner === this) return lx.modelData as TokenWeights;
+    const signature = intrinsicSignature(t, ctx);
+    let tw = signature === undefined ? undefined : this.bySignature.get(signature);
     if (tw === undefined) {
       const own = intrinsicFeatures(t, ctx);
       const seen = neighbourFeatures(own);
-      const byOffset: Array<Float64Array | null> = [null, null, null, null, null];
-      for (const d of NEIGHBOUR_OFFSETS) byOffset[d + 2] = this.denseSum(seen.map((f) => OFFSET_PREFIX[d]! + f));
-      tw = { own: this.denseSum(own), byOffset, pairKey: pairKeyOf(t.norm) };
+      const bySlot = [this.sparseSum(seen, 0), this.sparseSum(seen, 1), this.sparseSum(own, 2), this.sparseSum(seen, 3), this.sparseSum(seen, 4)];
+      tw = { bySlot, pairKey: pairKeyOf(t.norm) };
+      if (signature !== undefined) this.bySignature.set(signature, tw);
     }
-    if (this.youngWeights.size >= TOKEN_CACHE_GENERATION) {
-      this.oldWeights = this.youngWeights;
-      this.youngWeights = new Map();
+    if (!lx.digits) {
+      lx.modelOwner = this;
+      lx.modelData = tw;
     }
-    this.youngWeights.set(key, tw);
     return tw;
   }
 
-  /** Per-token, per-label state scores (the sum of the weights of every feature). */
+  /** Per-token, per-label state scores (the sum of the weights of every feature), in a fresh array. */
   scores(tokens: Token[], ctx: FeatureContext): Float64Array {
+    return this.scoreInto(tokens, ctx).slice(0, tokens.length * this.L);
+  }
+
+  /**
+   * The same into a reused buffer (valid until the next call): a typed array of more than 64 bytes costs
+   * V8 an off-heap allocation of several microseconds, more than scoring a short address.
+   */
+  private scoreInto(tokens: Token[], ctx: FeatureContext): Float64Array {
     const v = this.visitor;
-    v.score = new Float64Array(tokens.length * this.L);
+    const size = tokens.length * this.L;
+    if (this.scoreBuffer.length < size) {
+      this.scoreBuffer = new Float64Array(Math.max(size, 64 * this.L));
+      this.emitBuffer = new Float64Array(this.scoreBuffer.length);
+    }
+    const score = this.scoreBuffer;
+    score.fill(0, 0, size);
+    this.emitBuffer.fill(1, 0, size);
+    v.score = score;
+    v.emit = this.emitBuffer;
     v.tokens = tokens;
     const cached = v.cached;
     cached.length = tokens.length;
     for (let i = 0; i < tokens.length; i++) cached[i] = this.tokenWeights(tokens[i]!, ctx);
     visitFeatures(tokens, ctx, v);
-    const score = v.score;
     v.tokens = [];
     return score;
   }
+
+  private scoreBuffer = new Float64Array(0);
+  private emitBuffer = new Float64Array(0);
 
   /** Scores from plain feature strings (consistency checks against the training export). */
   scoresFromFeatures(n: number, features: (emit: (i: number, f: string) => void) => void): Float64Array {
@@ -206,185 +284,171 @@ export class CrfModel {
    * Tags `tokens`. `allowed[i]`, when given, restricts token i to a set of label indexes (structured
    * input: the caller said which field the token came from).
    */
-  tag(tokens: Token[], ctx: FeatureContext, allowed?: Array<ReadonlySet<number> | undefined>, beam: Beam = BEAM): Tagging {
+  tag(tokens: Token[], ctx: FeatureContext, allowed?: Array<ReadonlySet<number> | undefined>): Tagging {
     const n = tokens.length;
     const L = this.L;
     if (n === 0) return { labels: [], marginals: [], sequenceProbability: 1 };
-    const score = this.scores(tokens, ctx);
+    const score = this.scoreInto(tokens, ctx);
+    const emit = this.emitBuffer;
     if (allowed) {
       for (let i = 0; i < n; i++) {
         const set = allowed[i];
         if (!set || set.size === 0) continue;
-        for (let l = 0; l < L; l++) if (!set.has(l)) score[i * L + l] = -1e9;
+        for (let l = 0; l < L; l++) {
+          if (set.has(l)) continue;
+          score[i * L + l] = -1e9;
+          emit[i * L + l] = 0;
+        }
       }
     }
-    return this.decode(score, n, beam);
+    return this.decode(score, emit, n);
   }
 
   /**
-   * Beam Viterbi + forward–backward over the surviving lattice. At each token every label within
-   * `beam.margin` of the token's best state score is extended from the surviving labels of the previous
-   * token; of those, at most `beam.width` survive, and only those within `beam.pathMargin` of the best
-   * path score there (a path that far behind practically never recovers, and its probability share is
-   * below e^(-pathMargin/T)). Buffers are flat and reused across calls (the service is single-threaded).
+   * Exact Viterbi and forward–backward over all labels. L1 training leaves most transition weights at
+   * exactly 0 (659 of 784), so exp(T/temperature) = 1 + S with S sparse: a step of the forward pass is the
+   * previous column's sum plus the sparse corrections, O(L + nnz) instead of O(L²); likewise backward and,
+   * for Viterbi, "the best previous label with a zero transition" plus the sparse ones. Ties go to the
+   * lower label index, as a plain dense Viterbi would choose. `emit` holds exp(score / temperature),
+   * accumulated by scoring as products of per-feature factors, so decoding computes no exponential.
    */
-  decode(score: Float64Array, n: number, beam: Beam = BEAM): Tagging {
+  decode(score: Float64Array, emit: Float64Array, n: number): Tagging {
     const L = this.L;
-    const K = Math.min(beam.width, L);
-    const emitMargin = beam.margin;
-    const pathMargin = beam.pathMargin;
-    const b = this.buffers(n, K);
-    const cand = b.cand;
-    const len = b.len;
-    const best = b.best;
-    const back = b.back;
-    const full = b.full;
-    const fullArg = b.fullArg;
-    const T = this.trans;
-    for (let i = 0; i < n; i++) {
-      const so = i * L;
-      let top = -Infinity;
-      for (let y = 0; y < L; y++) if (score[so + y]! > top) top = score[so + y]!;
-      const floor = top - emitMargin;
-      let fullTop = -Infinity;
-      if (i === 0) {
-        for (let y = 0; y < L; y++) {
-          const v = score[y]!;
-          full[y] = v;
-          fullArg[y] = 0;
-          if (v > fullTop) fullTop = v;
+    const b = this.buffers(n);
+    const { delta, back, alpha, beta, scale, g } = b;
+    const { colStart, colFrom, colS, rowStart, rowTo, rowS } = this.sparse;
+    // Position 0.
+    let z = 0;
+    for (let y = 0; y < L; y++) {
+      delta[y] = score[y]!;
+      z += emit[y]!;
+    }
+    scale[0] = z;
+    for (let y = 0; y < L; y++) alpha[y] = emit[y]! / z;
+    const zeroMask = this.sparse.zeroMask;
+    const { vitStart, vitFrom, vitT } = this.sparse;
+    for (let i = 1; i < n; i++) {
+      const po = (i - 1) * L;
+      const o = i * L;
+      // The best two previous labels (score descending, index ascending on ties).
+      let x1 = 0;
+      let x2 = -1;
+      for (let x = 1; x < L; x++) {
+        const v = delta[po + x]!;
+        if (v > delta[po + x1]!) {
+          x2 = x1;
+          x1 = x;
+        } else if (x2 < 0 || v > delta[po + x2]!) {
+          x2 = x;
         }
-      } else {
-        const po = (i - 1) * K;
-        const pl = len[i - 1]!;
-        for (let y = 0; y < L; y++) {
-          const e = score[so + y]!;
-          // Labels far behind on their own evidence are not extended at all.
-          if (e < floor) {
-            full[y] = -1e9;
-            continue;
-          }
-          let m = best[po]! + T[cand[po]! * L + y]!;
-          let arg = 0;
-          for (let x = 1; x < pl; x++) {
-            const v = best[po + x]! + T[cand[po + x]! * L + y]!;
-            if (v > m) {
-              m = v;
+      }
+      const top = delta[po + x1]!;
+      z = 0;
+      for (let y = 0; y < L; y++) {
+        // Viterbi: the best previous label with a zero transition…
+        const zm = zeroMask[y]!;
+        let m = -Infinity;
+        let arg = -1;
+        if ((zm >>> x1) & 1) {
+          m = top;
+          arg = x1;
+        } else if (x2 >= 0 && (zm >>> x2) & 1) {
+          m = delta[po + x2]!;
+          arg = x2;
+        } else {
+          for (let x = 0; x < L; x++) {
+            if ((zm >>> x) & 1 && delta[po + x]! > m) {
+              m = delta[po + x]!;
               arg = x;
             }
           }
-          const v = m + e;
-          full[y] = v;
-          fullArg[y] = arg;
-          if (v > fullTop) fullTop = v;
         }
-      }
-      // Keep the K best of `full` within pathMargin of the best (sorted, best first), skipping labels
-      // excluded by `allowed`.
-      const keepFloor = Math.max(fullTop - pathMargin, -1e8);
-      const o = i * K;
-      let size = 0;
-      for (let l = 0; l < L; l++) {
-        const v = full[l]!;
-        if (v < keepFloor || (size === K && v <= best[o + K - 1]!)) continue;
-        let q = size < K ? size++ : K - 1;
-        while (q > 0 && best[o + q - 1]! < v) {
-          best[o + q] = best[o + q - 1]!;
-          cand[o + q] = cand[o + q - 1]!;
-          q--;
+        // …then the non-zero transitions, largest first, until even the best previous score cannot win.
+        const vEnd = vitStart[y + 1]!;
+        for (let p = vitStart[y]!; p < vEnd; p++) {
+          const t = vitT[p]!;
+          if (top + t < m) break;
+          const x = vitFrom[p]!;
+          const v = delta[po + x]! + t;
+          if (v > m || (v === m && x < arg)) {
+            m = v;
+            arg = x;
+          }
         }
-        best[o + q] = v;
-        cand[o + q] = l;
+        delta[o + y] = m + score[o + y]!;
+        back[o + y] = arg;
+        // Forward: the previous column sums to 1 (normalized), the "1" of 1 + S; then S's entries.
+        let acc = 1;
+        const end = colStart[y + 1]!;
+        for (let p = colStart[y]!; p < end; p++) acc += alpha[po + colFrom[p]!]! * colS[p]!;
+        const a = acc * emit[o + y]!;
+        alpha[o + y] = a;
+        z += a;
       }
-      if (size === 0) {
-        // Every label was excluded: keep the best raw one so a path always exists.
-        let bl = 0;
-        for (let l = 1; l < L; l++) if (full[l]! > full[bl]!) bl = l;
-        best[o] = full[bl]!;
-        cand[o] = bl;
-        size = 1;
-      }
-      len[i] = size;
-      for (let y = 0; y < size; y++) back[o + y] = fullArg[cand[o + y]!]!;
+      scale[i] = z;
+      const inv = 1 / z;
+      for (let y = 0; y < L; y++) alpha[o + y]! *= inv;
     }
-    const pos = b.pos;
-    pos[n - 1] = 0;
-    for (let i = n - 1; i > 0; i--) pos[i - 1] = back[i * K + pos[i]!]!;
+    const last = (n - 1) * L;
+    let yBest = 0;
+    for (let y = 1; y < L; y++) if (delta[last + y]! > delta[last + yBest]!) yBest = y;
+    const bestScore = delta[last + yBest]!;
     const labels = new Array<number>(n);
-    for (let i = 0; i < n; i++) labels[i] = cand[i * K + pos[i]!]!;
-    const bestScore = best[(n - 1) * K]!;
-    const { marginals, logZ } = this.forwardBackward(score, n, K, pos);
+    labels[n - 1] = yBest;
+    for (let i = n - 1; i > 0; i--) labels[i - 1] = back[i * L + labels[i]!]!;
+
+    // Backward.
+    for (let y = 0; y < L; y++) beta[last + y] = 1;
+    for (let i = n - 2; i >= 0; i--) {
+      const o = i * L;
+      const no = o + L;
+      let sum = 0;
+      for (let y = 0; y < L; y++) sum += g[y] = emit[no + y]! * beta[no + y]!;
+      const inv = 1 / scale[i + 1]!;
+      for (let x = 0; x < L; x++) {
+        let acc = sum;
+        const end = rowStart[x + 1]!;
+        for (let p = rowStart[x]!; p < end; p++) acc += rowS[p]! * g[rowTo[p]!]!;
+        beta[o + x] = acc * inv;
+      }
+    }
+    // log Z = Σ log scale (the emission factors are exp(score / T) themselves, unshifted).
+    let logZ = 0;
+    for (let i = 0; i < n; i++) logZ += Math.log(scale[i]!);
+    const marginals = new Array<number>(n);
+    for (let i = 0; i < n; i++) marginals[i] = Math.min(1, alpha[i * L + labels[i]!]! * beta[i * L + labels[i]!]!);
     return { labels, marginals, sequenceProbability: Math.min(1, Math.exp(bestScore / this.temperature - logZ)) };
   }
 
-  /** Forward–backward over the beam lattice, in probability space with per-position scaling. */
-  private forwardBackward(score: Float64Array, n: number, K: number, pos: Int32Array): { marginals: number[]; logZ: number } {
-    const L = this.L;
-    const { cand, len, emit, alpha, beta, scale, shift } = this.scratch!;
-    const E = this.expTrans;
-    for (let i = 0; i < n; i++) {
-      const o = i * K;
-      const so = i * L;
-      const li = len[i]!;
-      let m = -Infinity;
-      for (let y = 0; y < li; y++) if (score[so + cand[o + y]!]! > m) m = score[so + cand[o + y]!]!;
-      shift[i] = m;
-      for (let y = 0; y < li; y++) emit[o + y] = Math.exp((score[so + cand[o + y]!]! - m) / this.temperature);
-    }
-    let z = 0;
-    for (let y = 0; y < len[0]!; y++) z += alpha[y] = emit[y]!;
-    scale[0] = z;
-    for (let y = 0; y < len[0]!; y++) alpha[y]! /= z;
-    for (let i = 1; i < n; i++) {
-      const o = i * K;
-      const po = o - K;
-      const li = len[i]!;
-      const pl = len[i - 1]!;
-      z = 0;
-      for (let y = 0; y < li; y++) {
-        const col = cand[o + y]!;
-        let acc = 0;
-        for (let x = 0; x < pl; x++) acc += alpha[po + x]! * E[cand[po + x]! * L + col]!;
-        const v = acc * emit[o + y]!;
-        alpha[o + y] = v;
-        z += v;
-      }
-      scale[i] = z;
-      for (let y = 0; y < li; y++) alpha[o + y]! /= z;
-    }
-    for (let y = 0; y < len[n - 1]!; y++) beta[(n - 1) * K + y] = 1;
-    for (let i = n - 2; i >= 0; i--) {
-      const o = i * K;
-      const no = o + K;
-      const li = len[i]!;
-      const nl = len[i + 1]!;
-      for (let x = 0; x < li; x++) {
-        const row = cand[o + x]! * L;
-        let acc = 0;
-        for (let y = 0; y < nl; y++) acc += E[row + cand[no + y]!]! * emit[no + y]! * beta[no + y]!;
-        beta[o + x] = acc / scale[i + 1]!;
-      }
-    }
-    // log Z = Σ log scale + Σ shift (every path picks up every position's shift once).
-    let logZ = 0;
-    for (let i = 0; i < n; i++) logZ += Math.log(scale[i]!) + shift[i]! / this.temperature;
-    const marginals = new Array<number>(n);
-    for (let i = 0; i < n; i++) marginals[i] = Math.min(1, alpha[i * K + pos[i]!]! * beta[i * K + pos[i]!]!);
-    return { marginals, logZ };
+  /** Decodes plain scores (tests and tools): the emission factors are computed from them. */
+  decodeScores(score: Float64Array, n: number): Tagging {
+    const emit = score.map((v) => Math.exp(v / this.temperature));
+    return this.decode(score, emit, n);
   }
 
-  private scratch?: { n: number; K: number; pos: Int32Array; cand: Int32Array; len: Int32Array; best: Float64Array; back: Int32Array; emit: Float64Array; alpha: Float64Array; beta: Float64Array; scale: Float64Array; shift: Float64Array; full: Float64Array; fullArg: Int32Array };
+  /** The transition matrix in sparse form (entries whose weight is not 0), by column and by row. */
+  private readonly sparse: {
+    colStart: Int32Array; colFrom: Int32Array; colS: Float64Array;
+    rowStart: Int32Array; rowTo: Int32Array; rowS: Float64Array;
+    /** Per column y: bit x set when T[x][y] is 0. */
+    zeroMask: Uint32Array;
+    /** Per column y: the non-zero transitions into y, largest weight first (Viterbi's early stop). */
+    vitStart: Int32Array; vitFrom: Int32Array; vitT: Float64Array;
+  };
+
+  private scratch?: { n: number; delta: Float64Array; back: Int32Array; alpha: Float64Array; beta: Float64Array; scale: Float64Array; g: Float64Array };
 
   /** Reused lattice buffers (the service is single-threaded; a call never overlaps another). */
-  private buffers(n: number, K: number) {
+  private buffers(n: number) {
     const s = this.scratch;
-    if (s && s.n >= n && s.K === K) return s;
+    if (s && s.n >= n) return s;
     const cap = Math.max(n, 64);
+    const L = this.L;
     this.scratch = {
-      n: cap, K, pos: new Int32Array(cap),
-      cand: new Int32Array(cap * K), len: new Int32Array(cap), best: new Float64Array(cap * K), back: new Int32Array(cap * K),
-      emit: new Float64Array(cap * K), alpha: new Float64Array(cap * K), beta: new Float64Array(cap * K),
-      scale: new Float64Array(cap), shift: new Float64Array(cap), full: new Float64Array(this.L), fullArg: new Int32Array(this.L),
+      n: cap,
+      delta: new Float64Array(cap * L), back: new Int32Array(cap * L),
+      alpha: new Float64Array(cap * L), beta: new Float64Array(cap * L), scale: new Float64Array(cap),
+      g: new Float64Array(L),
     };
     return this.scratch;
   }

@@ -236,7 +236,10 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
   }
   if (cityKeys.length < n) cityKeys = new Array<string>(n * 2).fill('');
   const ck = cityKeys;
-  for (let i = 0; i < n; i++) ck[i] = hasLatinLetter(tokens[i]!.norm) ? cityKey(tokens[i]!.norm) : '';
+  for (let i = 0; i < n; i++) {
+    const lx = tokens[i]!.lexeme;
+    ck[i] = lx.cityKey ??= hasLatinLetter(lx.norm) ? cityKey(lx.norm) : '';
+  }
   const prefixes = ctx.zipdb.cityPrefixes;
   for (let i = 0; i < n; i++) {
     let key = ck[i]!;

@@ -44,5 +44,8 @@ export const COMPONENT_TYPE_OF: Record<Label, ComponentType> = {
 
 /** Contract name of a component type without the prefix ("ZIP_CODE"), for missing/unconfirmed lists. */
 export function componentTypeName(type: ComponentType): string {
-  return ComponentType[type].replace(/^COMPONENT_TYPE_/, '');
+  let name = TYPE_NAMES.get(type);
+  if (name === undefined) TYPE_NAMES.set(type, (name = (ComponentType[type] ?? String(type)).replace(/^COMPONENT_TYPE_/, '')));
+  return name;
 }
+const TYPE_NAMES = new Map<ComponentType, string>();

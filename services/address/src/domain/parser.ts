@@ -4,7 +4,7 @@ import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/ad
 import { CrfModel } from './crf.js';
 import { COMPONENT_TYPE_OF, type Label } from './labels.js';
 import { DIRECTIONAL, STATE_CODE } from './tables.js';
-import { lexeme, tokenize, tokenText, type Token } from './tokens.js';
+import { tokenize, tokenText, type Token } from './tokens.js';
 import { unitPairs } from './units.js';
 import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
 
@@ -190,7 +190,7 @@ export class AddressParser {
       t.label = labels[tagging.labels[i]!]!;
       t.confidence = tagging.marginals[i]!;
       if (t.label === 'NotAddress') junk += 1;
-      if (!nonLatin && lexeme(t.raw).nonLatin) nonLatin = true;
+      if (t.lexeme.nonLatin) nonLatin = true;
     }
     // A caller-given city field is taken as given.
     if (!structuredLastLine) this.reconcilePlace(parsed);
@@ -343,17 +343,23 @@ export class AddressParser {
   }
 
   private kindOf(tokens: ParsedToken[], f: ParsedFields): AddressKind {
-    const has = (l: Label) => tokens.some((t) => t.label === l);
+    let hasNumber = false;
+    let hasIntersection = false;
+    let boxType = '';
+    for (const t of tokens) {
+      if (t.label === 'AddressNumber') hasNumber = true;
+      else if (t.label === 'IntersectionSeparator' || t.label === 'CornerOf') hasIntersection = true;
+      else if (t.label === 'USPSBoxType') boxType = boxType === '' ? t.norm : `${boxType} ${t.norm}`;
+    }
     const group = f.ruralRoute.toUpperCase();
-    const boxType = tokens.filter((t) => t.label === 'USPSBoxType').map((t) => t.norm).join(' ');
-    if (/^(PSC|CMR|UNIT)\b/.test(group) || /^(PSC|CMR)\b/.test(boxType) || ['AA', 'AE', 'AP'].includes(f.state) || /^(APO|FPO|DPO)$/i.test(f.city)) {
+    if (/^(PSC|CMR|UNIT)\b/.test(group) || /^(PSC|CMR)\b/.test(boxType) || f.state === 'AA' || f.state === 'AE' || f.state === 'AP' || /^(APO|FPO|DPO)$/i.test(f.city)) {
       if (group || boxType || f.poBox) return AddressKind.ADDRESS_KIND_MILITARY;
     }
     if (/^GEN(ERAL)? ?DEL(IVERY|IV)?$/.test(boxType)) return AddressKind.ADDRESS_KIND_GENERAL_DELIVERY;
     if (group && /^(RR|R R|RURAL|RFD|HC|HCR|STAR|HIGHWAY CONTRACT|RT|RTE|ROUTE)/.test(group)) return AddressKind.ADDRESS_KIND_RURAL_ROUTE;
-    if (has('AddressNumber') && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
+    if (hasNumber && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
     if (f.poBox || boxType) return AddressKind.ADDRESS_KIND_PO_BOX;
-    if (has('IntersectionSeparator') || has('CornerOf')) return AddressKind.ADDRESS_KIND_INTERSECTION;
+    if (hasIntersection) return AddressKind.ADDRESS_KIND_INTERSECTION;
     if (f.streetName) return AddressKind.ADDRESS_KIND_STREET;
     return AddressKind.ADDRESS_KIND_UNKNOWN;
   }

@@ -20,6 +20,8 @@ export interface Token {
   /** Filled by the parser (present from the start so every token object has one shape). */
   label: string;
   confidence: number;
+  /** The shared per-text data of this token. */
+  lexeme: Lexeme;
 }
 
 const TOKEN = /\(*(?=[\p{L}\p{N}_½¼¾])[^\s,;#&()%]+[.,;)]*|[#&%]/gu;
@@ -38,7 +40,7 @@ export function normalizeToken(raw: string): string {
   return foldAccents(s).toUpperCase();
 }
 
-/** What a token's raw text gives, computed once per distinct text. */
+/** What a token's raw text gives, computed once per distinct text (and shared by every token of that text). */
 export interface Lexeme {
   norm: string;
   text: string;
@@ -46,6 +48,13 @@ export interface Lexeme {
   endsWithSeparator: boolean;
   /** Has letters, none of them Latin (A–Z after folding): a non-Latin word. */
   nonLatin: boolean;
+  /** Only ASCII digits (house numbers, ZIPs: such lexemes are not cached, their texts rarely repeat). */
+  digits: boolean;
+  /** City-name key of the token (ZIP database), filled on first use; '' when it has no Latin letter. */
+  cityKey?: string;
+  /** Model data for this text (the model that computed it, and its value), filled by the tagger. */
+  modelOwner?: object;
+  modelData?: unknown;
 }
 
 function computeLexeme(raw: string): Lexeme {
@@ -55,35 +64,32 @@ function computeLexeme(raw: string): Lexeme {
     text: tokenText(raw),
     endsWithSeparator: /[,;]\)?$/.test(raw) || /[,;][.)]*$/.test(raw),
     nonLatin: /\p{L}/u.test(norm) && !/[A-Z0-9]/.test(norm),
+    digits: false,
+    cityKey: undefined,
+    modelOwner: undefined,
+    modelData: undefined,
   };
 }
 
-/** Plain letters and digits only (the common case: no cache needed). */
-function isPlainAlnum(raw: string): boolean {
+function isDigits(raw: string): boolean {
   for (let k = 0; k < raw.length; k++) {
     const c = raw.charCodeAt(k);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+    if (c < 48 || c > 57) return false;
   }
-  return true;
+  return raw.length > 0;
 }
 
 // Two generations of lexemes: a text seen again is promoted, so the working vocabulary stays cached
-// while one-off texts (house numbers, names) age out; at most 2 × LEXEME_GENERATION entries.
-const LEXEME_GENERATION = 10_000;
+// while one-off texts age out; at most 2 × LEXEME_GENERATION entries (each may hold ~1.2 kB of weights).
+const LEXEME_GENERATION = 8_000;
 let young = new Map<string, Lexeme>();
 let old = new Map<string, Lexeme>();
 
 export function lexeme(raw: string): Lexeme {
+  if (isDigits(raw)) return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, cityKey: '', modelOwner: undefined, modelData: undefined };
   let lx = young.get(raw);
   if (lx !== undefined) return lx;
-  lx = old.get(raw);
-  if (lx === undefined) {
-    if (isPlainAlnum(raw)) {
-      const norm = raw.toUpperCase();
-      return { norm, text: raw, endsWithSeparator: false, nonLatin: false };
-    }
-    lx = computeLexeme(raw);
-  }
+  lx = old.get(raw) ?? computeLexeme(raw);
   if (young.size >= LEXEME_GENERATION) {
     old = young;
     young = new Map();
@@ -117,7 +123,7 @@ export function tokenize(text: string): Token[] {
     }
     const lx = lexeme(raw);
     const endsWithSep = lx.endsWithSeparator;
-    tokens.push({ raw, start, end: start + raw.length, norm: lx.norm, text: lx.text, line, segment, endsSegment: endsWithSep, label: '', confidence: 0 });
+    tokens.push({ raw, start, end: start + raw.length, norm: lx.norm, text: lx.text, line, segment, endsSegment: endsWithSep, label: '', confidence: 0, lexeme: lx });
     if (endsWithSep) segment += 1;
     scanned = start + raw.length;
   }

@@ -257,7 +257,11 @@ export class LocalValidator {
     }
 
     // --- Standardized form ------------------------------------------------------------------------------
-    const std = standardize(parse.tokens, { ...f, city, state, zip: zip || (f.zip && /^\d{5}$/.test(f.zip) ? f.zip : ''), zip4 }, kind);
+    const std = standardize(parse.tokens, {
+      recipient: f.recipient, addressNumber: f.addressNumber, streetPredirection: f.streetPredirection, streetName: f.streetName,
+      streetType: f.streetType, streetPostdirection: f.streetPostdirection, unitType: f.unitType, unitId: f.unitId, poBox: f.poBox,
+      ruralRoute: f.ruralRoute, city, state, zip: zip || (f.zip && /^\d{5}$/.test(f.zip) ? f.zip : ''), zip4,
+    }, kind);
 
     // --- Geocode ---------------------------------------------------------------------------------------
     let geocode: AddressValidationResult['geocode'];
