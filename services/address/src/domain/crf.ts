@@ -28,20 +28,21 @@ export interface Tagging {
 /** Slot (offset + 2) of a neighbour feature prefix. */
 const SLOT_OF_PREFIX: Record<string, number> = { p2: 0, p1: 1, n1: 3, n2: 4 };
 
-/** A feature's weights: only the labels it has a weight for (L1 training leaves ~2 of 28). */
-interface Sparse {
-  idx: Int32Array;
-  w: Float64Array;
-  /** exp(w / temperature): the same weights as probability factors (see decode). */
-  e: Float64Array;
-}
+/**
+ * The model's feature weights live in one pool (L1 training leaves ~2 labels per feature): pool index k
+ * holds label poolLabel[k], weight poolW[k] and its probability factor poolE[k] = exp(w / temperature).
+ * A feature is a range of the pool, referenced as start * 32 + length (length ≤ 28 labels), or -1.
+ */
+const NO_REF = -1;
+const refOf = (start: number, length: number) => start * 32 + length;
 
+/**
+ * A token's intrinsic feature weights summed per slot (offset d = -2…2 at slot d + 2; slot 2 is the
+ * token itself), packed in one plain array (cheap to allocate, contiguous to read): p[s] … p[s + 1] are
+ * the triple offsets of slot s; triples are (label, weight, exp(weight / temperature)).
+ */
 interface TokenWeights {
-  /**
-   * Sums of the token's intrinsic feature weights as seen from offset d = -2…2 (index d + 2; index 2 is
-   * the token itself), stored sparsely (L1 training leaves a handful of labels); null when none has a weight.
-   */
-  bySlot: Array<Sparse | null>;
+  packed: number[];
   /** What the word-pair feature keeps of this token (its word, or its shape). */
   pairKey: string;
 }
@@ -54,37 +55,50 @@ class ScoreVisitor implements FeatureVisitor {
   cached: TokenWeights[] = [];
   constructor(
     private readonly L: number,
-    private readonly contextWeights: Array<Sparse | null>,
-    private readonly pairWeights: Map<string, Map<string, Sparse>>,
+    private readonly poolLabel: Int32Array,
+    private readonly poolW: Float64Array,
+    private readonly poolE: Float64Array,
+    private readonly contextRef: Int32Array,
+    private readonly pairRef: Map<string, Map<string, number>>,
   ) {}
 
   token(i: number, j: number, d: number): void {
-    const sp = this.cached[j]!.bySlot[d + 2]!;
-    if (sp !== null) this.addSparse(i, sp);
-  }
-
-  context(i: number, id: number): void {
-    const sp = this.contextWeights[id];
-    if (sp) this.addSparse(i, sp);
-  }
-
-  pair(i: number): void {
-    const sp = this.pairWeights.get(this.tokens[i - 1]!.norm)?.get(this.cached[i]!.pairKey);
-    if (sp !== undefined) this.addSparse(i, sp);
-  }
-
-  private addSparse(i: number, sp: Sparse): void {
+    const p = this.cached[j]!.packed;
+    const slot = d + 2;
+    const end = p[slot + 1]!;
     const row = i * this.L;
     const score = this.score;
     const emit = this.emit;
-    const idx = sp.idx;
-    const w = sp.w;
-    const e = sp.e;
-    const k = idx.length;
-    for (let j = 0; j < k; j++) {
-      const at = row + idx[j]!;
-      score[at]! += w[j]!;
-      emit[at]! *= e[j]!;
+    for (let k = p[slot]!; k < end; k += 3) {
+      const at = row + p[k]!;
+      score[at]! += p[k + 1]!;
+      emit[at]! *= p[k + 2]!;
+    }
+  }
+
+  context(i: number, id: number): void {
+    const ref = this.contextRef[id]!;
+    if (ref !== NO_REF) this.addRange(i, ref);
+  }
+
+  pair(i: number): void {
+    const ref = this.pairRef.get(this.tokens[i - 1]!.norm)?.get(this.cached[i]!.pairKey);
+    if (ref !== undefined) this.addRange(i, ref);
+  }
+
+  private addRange(i: number, ref: number): void {
+    const start = ref >> 5;
+    const end = start + (ref & 31);
+    const row = i * this.L;
+    const score = this.score;
+    const emit = this.emit;
+    const label = this.poolLabel;
+    const w = this.poolW;
+    const e = this.poolE;
+    for (let k = start; k < end; k++) {
+      const at = row + label[k]!;
+      score[at]! += w[k]!;
+      emit[at]! *= e[k]!;
     }
   }
 }
@@ -96,9 +110,13 @@ export class CrfModel {
   private readonly trans: Float64Array;
   /** Probabilities come from scores / temperature (the best path does not depend on it). */
   readonly temperature: number;
-  private readonly weights = new Map<string, Sparse>();
-  /** Feature (without offset prefix) → its weights by slot (offset + 2), for summing a new token's features. */
-  private readonly featureRows = new Map<string, Array<Sparse | null>>();
+  /** Feature string → pool reference (see refOf). */
+  private readonly weights = new Map<string, number>();
+  private readonly poolLabel: Int32Array;
+  private readonly poolW: Float64Array;
+  private readonly poolE: Float64Array;
+  /** Feature (without offset prefix) → its pool references by slot (offset + 2), for summing a new token's features. */
+  private readonly featureRows = new Map<string, Int32Array>();
   private readonly sumScratch: Float64Array;
   /** Weights of letterless tokens by signature (a few dozen shapes). */
   private readonly bySignature = new Map<string, TokenWeights>();
@@ -153,33 +171,38 @@ export class CrfModel {
       rowStart[k + 1]! += rowStart[k]!;
     }
     this.sparse = { colStart, colFrom, colS, rowStart, rowTo, rowS, zeroMask, vitStart: colStart, vitFrom, vitT };
-    const pairWeights = new Map<string, Map<string, Sparse>>();
-    for (const [attr, flat] of Object.entries(model.features)) {
+    const attrs = Object.entries(model.features);
+    const size = attrs.reduce((n, [, flat]) => n + flat.length / 2, 0);
+    this.poolLabel = new Int32Array(size);
+    this.poolW = new Float64Array(size);
+    this.poolE = new Float64Array(size);
+    const pairRef = new Map<string, Map<string, number>>();
+    let at = 0;
+    for (const [attr, flat] of attrs) {
       const k = flat.length / 2;
-      const sp: Sparse = { idx: new Int32Array(k), w: new Float64Array(k), e: new Float64Array(k) };
-      for (let j = 0; j < k; j++) {
-        sp.idx[j] = flat[2 * j]!;
-        sp.w[j] = flat[2 * j + 1]!;
-        sp.e[j] = Math.exp(flat[2 * j + 1]! / this.temperature);
+      const ref = refOf(at, k);
+      for (let j = 0; j < k; j++, at++) {
+        this.poolLabel[at] = flat[2 * j]!;
+        this.poolW[at] = flat[2 * j + 1]!;
+        this.poolE[at] = Math.exp(flat[2 * j + 1]! / this.temperature);
       }
-      this.weights.set(attr, sp);
+      this.weights.set(attr, ref);
       const prefixed = /^(p2|p1|n1|n2):/.exec(attr);
       const base = prefixed ? attr.slice(3) : attr;
-      const slot = prefixed ? SLOT_OF_PREFIX[prefixed[1]!]! : 2;
       let row = this.featureRows.get(base);
-      if (!row) this.featureRows.set(base, (row = [null, null, null, null, null]));
-      row[slot] = sp;
+      if (!row) this.featureRows.set(base, (row = new Int32Array(5).fill(NO_REF)));
+      row[prefixed ? SLOT_OF_PREFIX[prefixed[1]!]! : 2] = ref;
       if (attr.startsWith('pw=')) {
         // "pw=<previous norm>|<word or shape>": the second part never holds "|".
         const bar = attr.lastIndexOf('|');
         const prev = attr.slice(3, bar);
-        let m = pairWeights.get(prev);
-        if (!m) pairWeights.set(prev, (m = new Map()));
-        m.set(attr.slice(bar + 1), sp);
+        let m = pairRef.get(prev);
+        if (!m) pairRef.set(prev, (m = new Map()));
+        m.set(attr.slice(bar + 1), ref);
       }
     }
-    const contextWeights = CONTEXT_FEATURES.map((f) => this.weights.get(f) ?? null);
-    this.visitor = new ScoreVisitor(this.L, contextWeights, pairWeights);
+    const contextRef = Int32Array.from(CONTEXT_FEATURES, (f) => this.weights.get(f) ?? NO_REF);
+    this.visitor = new ScoreVisitor(this.L, this.poolLabel, this.poolW, this.poolE, contextRef, pairRef);
   }
 
   static load(path: URL | string = new URL('../../../model/address-crf.json', import.meta.url), temperature?: number): CrfModel {
@@ -187,29 +210,19 @@ export class CrfModel {
     return new CrfModel(temperature === undefined ? file : { ...file, temperature });
   }
 
-  /** Sum of the weights of `features` as seen from `slot`, in sparse form (null when none has a weight). */
-  private sparseSum(features: readonly string[], slot: number): Sparse | null {
+  /** Appends to `packed` the sum of the weights of `features` as seen from `slot`, as (label, w, e) triples. */
+  private packSum(features: readonly string[], slot: number, packed: number[]): void {
     const sum = this.sumScratch;
     let any = false;
     for (const f of features) {
-      const sp = this.featureRows.get(f)?.[slot];
-      if (!sp) continue;
+      const ref = this.featureRows.get(f)?.[slot] ?? NO_REF;
+      if (ref === NO_REF) continue;
       if (!any) sum.fill(0);
       any = true;
-      for (let j = 0; j < sp.idx.length; j++) sum[sp.idx[j]!]! += sp.w[j]!;
+      for (let k = ref >> 5, end = (ref >> 5) + (ref & 31); k < end; k++) sum[this.poolLabel[k]!]! += this.poolW[k]!;
     }
-    if (!any) return null;
-    let k = 0;
-    for (let l = 0; l < this.L; l++) if (sum[l] !== 0) k += 1;
-    const out: Sparse = { idx: new Int32Array(k), w: new Float64Array(k), e: new Float64Array(k) };
-    k = 0;
-    for (let l = 0; l < this.L; l++) {
-      if (sum[l] === 0) continue;
-      out.idx[k] = l;
-      out.e[k] = Math.exp(sum[l]! / this.temperature);
-      out.w[k++] = sum[l]!;
-    }
-    return out;
+    if (!any) return;
+    for (let l = 0; l < this.L; l++) if (sum[l] !== 0) packed.push(l, sum[l]!, Math.exp(sum[l]! / this.temperature));
   }
 
   /**
@@ -225,8 +238,12 @@ export class CrfModel {
     if (tw === undefined) {
       const own = intrinsicFeatures(t, ctx);
       const seen = neighbourFeatures(own);
-      const bySlot = [this.sparseSum(seen, 0), this.sparseSum(seen, 1), this.sparseSum(own, 2), this.sparseSum(seen, 3), this.sparseSum(seen, 4)];
-      tw = { bySlot, pairKey: pairKeyOf(t.norm) };
+      const packed = [6, 6, 6, 6, 6, 6];
+      for (let slot = 0; slot < 5; slot++) {
+        this.packSum(slot === 2 ? own : seen, slot, packed);
+        packed[slot + 1] = packed.length;
+      }
+      tw = { packed, pairKey: pairKeyOf(t.norm) };
       if (signature !== undefined) this.bySignature.set(signature, tw);
     }
     if (!lx.digits) {
@@ -274,8 +291,9 @@ export class CrfModel {
     const L = this.L;
     const score = new Float64Array(n * L);
     features((i, f) => {
-      const sp = this.weights.get(f);
-      if (sp !== undefined) for (let j = 0; j < sp.idx.length; j++) score[i * L + sp.idx[j]!]! += sp.w[j]!;
+      const ref = this.weights.get(f);
+      if (ref === undefined) return;
+      for (let k = ref >> 5, end = (ref >> 5) + (ref & 31); k < end; k++) score[i * L + this.poolLabel[k]!]! += this.poolW[k]!;
     });
     return score;
   }

@@ -13,7 +13,7 @@ import {
   BOX_WORDS, COUNTRY_WORDS, DIRECTIONAL, NUMBER_WORDS, ORG_WORDS, RECIPIENT_MARKERS, ROUTE_GROUP_WORDS, STATE_CODE,
   STATE_NAME_BY_CODE, STATE_NAME_WORDS, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR,
 } from './tables.js';
-import type { Token } from './tokens.js';
+import { isZipLike, type Token } from './tokens.js';
 import { cityKey, type ZipDatabase } from './zipdb.js';
 
 /** Shape class of a normalized token. */
@@ -35,14 +35,8 @@ export function shapeOf(norm: string): string {
   return 'p';
 }
 
-const MULTI_WORD_STATE_FIRST = new Set([...STATE_CODE.keys()].filter((k) => k.includes(' ')).map((k) => k.split(' ')[0]!));
 const isZip5 = (n: string) => n.length === 5 && /^\d{5}$/.test(n);
-/** 12345, 12345-6789 or 123456789. */
-export function isZipLike(n: string): boolean {
-  const len = n.length;
-  if (len !== 5 && len !== 9 && len !== 10) return false;
-  return /^\d{5}(-\d{4})?$/.test(n) || /^\d{9}$/.test(n);
-}
+export { isZipLike };
 
 /** Per-token dictionary flags (without context). */
 function lexicalFlags(t: Token, out: string[]): void {
@@ -183,7 +177,7 @@ function stateAt(tokens: Token[], i: number): string | undefined {
   if (i >= n) return undefined;
   const first = tokens[i]!.norm;
   let found = STATE_CODE.get(first);
-  if (!MULTI_WORD_STATE_FIRST.has(first)) return found;
+  if (!tokens[i]!.lexeme.stateFirst) return found;
   let key = first;
   for (let j = i + 1; j < Math.min(n, i + 4); j++) {
     key = `${key} ${tokens[j]!.norm}`;
@@ -211,7 +205,7 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
   let zipState: string | undefined;
   for (let i = n - 1; i >= 0; i--) {
     const norm = tokens[i]!.norm;
-    if (isZipLike(norm)) {
+    if (tokens[i]!.lexeme.zipLike) {
       const zip5 = norm.slice(0, 5);
       const keys = ctx.zipdb.placeKeys(zip5);
       if (keys) {
@@ -223,7 +217,7 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
   }
   // Multi-word state names.
   for (let i = 0; i < n; i++) {
-    if (!MULTI_WORD_STATE_FIRST.has(tokens[i]!.norm)) continue;
+    if (!tokens[i]!.lexeme.stateFirst) continue;
     for (let len = Math.min(4, n - i); len >= 2; len--) {
       let key = tokens[i]!.norm;
       for (let k = i + 1; k < i + len; k++) key = `${key} ${tokens[k]!.norm}`;
@@ -243,7 +237,13 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
   const prefixes = ctx.zipdb.cityPrefixes;
   for (let i = 0; i < n; i++) {
     let key = ck[i]!;
-    if (key === '' || !prefixes.has(key)) continue;
+    if (key === '') continue;
+    const lx = tokens[i]!.lexeme;
+    if (lx.cityPrefixOwner !== ctx.zipdb) {
+      lx.cityPrefixOwner = ctx.zipdb;
+      lx.cityPrefix = prefixes.has(key);
+    }
+    if (!lx.cityPrefix) continue;
     let best = -1;
     let bestStates: { has(state: string): boolean } | undefined;
     let bestKey = '';
@@ -256,7 +256,7 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
       const states = ctx.zipdb.statesOfCityKey(key);
       if (!states) continue;
       const next = tokens[j + 1];
-      const boundary = !next || tokens[j]!.endsSegment || next.line !== tokens[j]!.line || isZipLike(next.norm) || stateAt(tokens, j + 1) !== undefined;
+      const boundary = !next || tokens[j]!.endsSegment || next.line !== tokens[j]!.line || next.lexeme.zipLike || stateAt(tokens, j + 1) !== undefined;
       if (!boundary) continue;
       best = j;
       bestStates = states;
@@ -295,7 +295,7 @@ export function visitFeatures(tokens: Token[], ctx: FeatureContext, v: FeatureVi
   let firstBoxIdx = -1;
   for (let i = 0; i < n; i++) {
     const nm = tokens[i]!.norm;
-    if (isZipLike(nm)) lastZipIdx = i;
+    if (tokens[i]!.lexeme.zipLike) lastZipIdx = i;
     if (firstNumIdx < 0 && isDigit(nm.charCodeAt(0))) firstNumIdx = i;
     if (firstBoxIdx < 0 && (nm === 'BOX' || nm === 'POB' || nm === 'PO' || nm === 'POBOX')) firstBoxIdx = i;
   }

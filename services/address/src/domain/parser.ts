@@ -74,6 +74,7 @@ export { tokenText } from './tokens.js';
 
 /** Reads a ZIP written sloppily: "30260.0" (spreadsheet float), "5146" (lost leading zero), "956701234". */
 export function repairZip(value: string): { zip: string; zip4: string; how?: 'decimal' | 'leading-zero' | 'nine-digits' } | undefined {
+  if (value.length === 5 && isDigits(value)) return { zip: value, zip4: '' };
   const v = value.trim();
   let m = /^(\d{5})(?:[-\s–—]?(\d{4}))?$/.exec(v);
   if (m) return { zip: m[1]!, zip4: m[2] ?? '', ...(v.length === 9 ? { how: 'nine-digits' as const } : {}) };
@@ -82,6 +83,14 @@ export function repairZip(value: string): { zip: string; zip4: string; how?: 'de
   m = /^(\d{3,4})(?:-(\d{4}))?$/.exec(v);
   if (m) return { zip: m[1]!.padStart(5, '0'), zip4: m[2] ?? '', how: 'leading-zero' };
   return undefined;
+}
+
+function isDigits(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** `line` without a trailing copy of the input's city / state / ZIP fields (any of them, in that order). */
@@ -314,10 +323,10 @@ export class AddressParser {
       unitId = unitId.slice(1).trim();
     }
     if (unitId.startsWith('#')) unitId = unitId.slice(1).trim();
-    const stateCode = stateText === '' ? undefined : STATE_CODE.get(stateText.toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ').trim());
+    const stateCode = stateText === '' ? undefined : STATE_CODE.get(stateText) ?? STATE_CODE.get(stateText.toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ').trim());
     let zip = '';
     let zip4 = zip4Text === '' ? '' : zip4Text.replace(/\D/g, '');
-    const repaired = zipText ? repairZip(zipText.split(' ')[0]!) : undefined;
+    const repaired = zipText ? repairZip(zipText.includes(' ') ? zipText.split(' ')[0]! : zipText) : undefined;
     if (repaired) {
       zip = repaired.zip;
       if (repaired.zip4) zip4 = repaired.zip4;

@@ -78,17 +78,17 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
     else if (t.label === 'USPSBoxGroupID') groupIdText = groupIdText === '' ? t.raw : `${groupIdText} ${t.raw}`;
     else if (t.label === 'USPSBoxType') boxTypeText = boxTypeText === '' ? t.raw : `${boxTypeText} ${t.raw}`;
   }
-  const groupId = words(groupIdText.replace(/#/g, ''));
+  const groupId = groupIdText === '' ? '' : words(groupIdText.replace(/#/g, ''));
   const boxType = words(boxTypeText);
   const std: StandardFields = {
-    recipient: words(fields.recipient.replace(/^\s*%\s*/, 'C/O ')).replace(/^C O\b/, 'C/O'),
-    addressNumber: words(fields.addressNumber).replace(/^#\s*/, ''),
+    recipient: fields.recipient === '' ? '' : words(fields.recipient.replace(/^\s*%\s*/, 'C/O ')).replace(/^C O\b/, 'C/O'),
+    addressNumber: withoutHash(words(fields.addressNumber)),
     streetPredirection: fields.streetPredirection ? standardDirectional(fields.streetPredirection) : '',
     streetName: standardStreetName(tokens, fields.streetName),
     streetType: fields.streetType ? standardSuffix(fields.streetType) : '',
     streetPostdirection: fields.streetPostdirection ? standardDirectional(fields.streetPostdirection) : '',
     unitType: fields.unitType ? standardUnitType(fields.unitType) : fields.unitId ? '#' : '',
-    unitId: words(fields.unitId).replace(/^#\s*/, ''),
+    unitId: withoutHash(words(fields.unitId)),
     poBox: words(fields.poBox),
     ruralRoute: '',
     city: words(fields.city),
@@ -142,6 +142,11 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
   const zip = std.zip && std.zip4 ? `${std.zip}-${std.zip4}` : std.zip;
   const lastLine = join2(join2(std.city, std.state), zip);
   return { deliveryLine: delivery, lastLine, singleLine: join2(delivery, lastLine), fields: std };
+}
+
+/** Without a leading "#" (and the space after it). */
+function withoutHash(s: string): string {
+  return s.charCodeAt(0) === 35 ? s.replace(/^#\s*/, '') : s;
 }
 
 /** "a b", or whichever is not empty. */

@@ -1,6 +1,7 @@
 // Tokenization of address text with character offsets, line and comma-segment positions. Mirrors the
 // usaddress tokenization (tokens start at a letter or digit; "#", "&" stand alone; trailing ".,;)" stay
 // attached) and additionally keeps "%" (the IRS care-of marker) as a token.
+import { STATE_CODE } from './tables.js';
 export interface Token {
   /** Raw text as in the input, trailing punctuation included ("Street,"). */
   raw: string;
@@ -50,8 +51,15 @@ export interface Lexeme {
   nonLatin: boolean;
   /** Only ASCII digits (house numbers, ZIPs: such lexemes are not cached, their texts rarely repeat). */
   digits: boolean;
+  /** 12345, 12345-6789 or 123456789. */
+  zipLike: boolean;
+  /** The first word of a multi-word state name ("NEW", "NORTH", "DIST"…). */
+  stateFirst: boolean;
   /** City-name key of the token (ZIP database), filled on first use; '' when it has no Latin letter. */
   cityKey?: string;
+  /** Whether the city key starts some place name of `cityPrefixOwner` (a ZIP database), filled on first use. */
+  cityPrefixOwner?: object;
+  cityPrefix?: boolean;
   /** Model data for this text (the model that computed it, and its value), filled by the tagger. */
   modelOwner?: object;
   modelData?: unknown;
@@ -65,11 +73,25 @@ function computeLexeme(raw: string): Lexeme {
     endsWithSeparator: /[,;]\)?$/.test(raw) || /[,;][.)]*$/.test(raw),
     nonLatin: /\p{L}/u.test(norm) && !/[A-Z0-9]/.test(norm),
     digits: false,
+    zipLike: isZipLike(norm),
+    stateFirst: MULTI_WORD_STATE_FIRST.has(norm),
     cityKey: undefined,
+    cityPrefixOwner: undefined,
+    cityPrefix: undefined,
     modelOwner: undefined,
     modelData: undefined,
   };
 }
+
+/** 12345, 12345-6789 or 123456789. */
+export function isZipLike(n: string): boolean {
+  const len = n.length;
+  if (len !== 5 && len !== 9 && len !== 10) return false;
+  return /^\d{5}(-\d{4})?$/.test(n) || /^\d{9}$/.test(n);
+}
+
+/** First words of multi-word state names. */
+export const MULTI_WORD_STATE_FIRST = new Set([...STATE_CODE.keys()].filter((k) => k.includes(' ')).map((k) => k.split(' ')[0]!));
 
 function isDigits(raw: string): boolean {
   for (let k = 0; k < raw.length; k++) {
@@ -86,7 +108,10 @@ let young = new Map<string, Lexeme>();
 let old = new Map<string, Lexeme>();
 
 export function lexeme(raw: string): Lexeme {
-  if (isDigits(raw)) return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, cityKey: '', modelOwner: undefined, modelData: undefined };
+  if (isDigits(raw)) {
+    const zipLike = raw.length === 5 || raw.length === 9;
+    return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, zipLike, stateFirst: false, cityKey: '', cityPrefixOwner: undefined, cityPrefix: false, modelOwner: undefined, modelData: undefined };
+  }
   let lx = young.get(raw);
   if (lx !== undefined) return lx;
   lx = old.get(raw) ?? computeLexeme(raw);

@@ -367,9 +367,9 @@ export class LocalValidator {
       },
       components,
       geocode,
-      missingComponentTypes: [...new Set(missing)].map(componentTypeName),
-      unconfirmedComponentTypes: [...new Set(checks.filter((c) => c.level !== C.CONFIRMATION_LEVEL_CONFIRMED && (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS || c.type === T.COMPONENT_TYPE_PLACE_NAME)).map((c) => componentTypeName(c.type)))],
-      zipCandidates: [...new Set(zipCandidates)].slice(0, MAX_ZIP_CANDIDATES),
+      missingComponentTypes: missing.length === 0 ? [] : [...new Set(missing)].map(componentTypeName),
+      unconfirmedComponentTypes: unconfirmedTypes(checks),
+      zipCandidates: zipCandidates.length === 0 ? [] : [...new Set(zipCandidates)].slice(0, MAX_ZIP_CANDIDATES),
       confidence: Math.round(Math.max(0, Math.min(1, confidence)) * 1000) / 1000,
       source: ValidationSource.VALIDATION_SOURCE_LOCAL,
       notes,
@@ -562,6 +562,17 @@ export class LocalValidator {
 }
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Types of the checks that are not confirmed (suspicious ones, and plausible-only place names), once each. */
+function unconfirmedTypes(checks: readonly Check[]): string[] {
+  const out: string[] = [];
+  for (const c of checks) {
+    if (!(c.level !== C.CONFIRMATION_LEVEL_CONFIRMED && (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS || c.type === T.COMPONENT_TYPE_PLACE_NAME))) continue;
+    const name = componentTypeName(c.type);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
 
 /** Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW"). */
 const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
