@@ -6,6 +6,8 @@
 //     database in the layouts payee files use ("STREET CITY ST ZIP", "…, CITY, ST ZIP-4", multi-line,
 //     ZIP before state, care-of lines).
 // Usage: node dist/scripts/export-training.js <out.jsonl> [--fold i/k]   (i = the fold left out, for CV)
+// Composition knobs for experiments (cross-validation only): CLARITY_EXPORT_SYNTHETIC (synthetic payee
+// addresses, default 4000), CLARITY_EXPORT_OSM (share of each synthetic OSM set, default 0.12).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractFeatures } from '../src/domain/features.js';
@@ -27,6 +29,8 @@ const rand = () => {
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
+const SYNTHETIC = Number(process.env.CLARITY_EXPORT_SYNTHETIC ?? 4000);
+const OSM_SHARE = Number(process.env.CLARITY_EXPORT_OSM ?? 0.12);
 const dir = join(dataDir(), 'labeled');
 const main = readLabeledXml(join(dir, 'usaddress-train.xml'));
 const train = main.filter((a) => !isHeldOut(a) && (!foldArg || foldOf(a, foldArg[1]!) !== foldArg[0]));
@@ -35,8 +39,8 @@ const extra = [
   ...readLabeledXml(join(dir, 'usaddress-train-multi-word-state.xml')),
 ];
 const osm = [
-  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm.xml.gz')).filter(() => rand() < 0.12),
-  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm-clean.xml.gz')).filter(() => rand() < 0.12),
+  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm.xml.gz')).filter(() => rand() < OSM_SHARE),
+  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm-clean.xml.gz')).filter(() => rand() < OSM_SHARE),
 ];
 
 /** Rebuilds an address from (text, label) pieces joined by separators. */
@@ -142,7 +146,7 @@ const zipRows = [...Array.from({ length: 4000 }, () => String(Math.floor(rand() 
   .filter((r) => r !== undefined && /^[A-Z]/.test(r.city) && r.city.length < 25);
 const title = (s: string) => s.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase());
 const stateNames = new Map<string, string>([['CA', 'California'], ['NY', 'New York'], ['TX', 'Texas'], ['FL', 'Florida'], ['IL', 'Illinois'], ['GA', 'Georgia'], ['PA', 'Pennsylvania'], ['OH', 'Ohio'], ['NC', 'North Carolina'], ['NJ', 'New Jersey']]);
-for (let k = 0; k < 4000 && streets.length > 0 && zipRows.length > 0; k++) {
+for (let k = 0; k < SYNTHETIC && streets.length > 0 && zipRows.length > 0; k++) {
   const s = pick(streets);
   const z = pick(zipRows);
   const upper = rand() < 0.6;

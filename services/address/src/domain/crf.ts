@@ -34,6 +34,14 @@ const SLOT_OF_PREFIX: Record<string, number> = { p2: 0, p1: 1, n1: 3, n2: 4 };
  * A feature is a range of the pool, referenced as start * 32 + length (length ≤ 28 labels), or -1.
  */
 const NO_REF = -1;
+/** Context-feature combinations kept with their summed weights (cleared when full). */
+const MAX_CONTEXT_COMBOS = 8192;
+
+function sameIds(a: Int32Array, b: Int32Array, count: number): boolean {
+  if (a.length !== count) return false;
+  for (let k = 0; k < count; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
 const refOf = (start: number, length: number) => start * 32 + length;
 
 /**
@@ -55,12 +63,16 @@ class ScoreVisitor implements FeatureVisitor {
   cached: TokenWeights[] = [];
   constructor(
     private readonly L: number,
+    private readonly temperature: number,
     private readonly poolLabel: Int32Array,
     private readonly poolW: Float64Array,
     private readonly poolE: Float64Array,
     private readonly contextRef: Int32Array,
     private readonly pairRef: Map<string, Map<string, number>>,
-  ) {}
+  ) {
+    this.comboSum = new Float64Array(L);
+    this.comboSeen = new Uint8Array(L);
+  }
 
   token(i: number, j: number, d: number): void {
     const p = this.cached[j]!.packed;
@@ -76,10 +88,80 @@ class ScoreVisitor implements FeatureVisitor {
     }
   }
 
+  /**
+   * Context features arrive one by one for the current token; their summed weights are looked up per
+   * distinct combination (the same few thousand recur across addresses) when the token is complete.
+   */
   context(i: number, id: number): void {
+    if (i !== this.ctxToken) this.flushContext();
+    this.ctxToken = i;
     const ref = this.contextRef[id]!;
-    if (ref !== NO_REF) this.addRange(i, ref);
+    if (ref === NO_REF) return;
+    if (this.ctxCount === this.ctxIds.length) {
+      // More context features than the combination key holds (not with today's features): add directly.
+      this.addRange(i, ref);
+      return;
+    }
+    this.ctxIds[this.ctxCount++] = id;
+    this.ctxHash = (Math.imul(this.ctxHash, 0x01000193) ^ (id + 1)) | 0;
   }
+
+  /** Adds the current token's context features (a cached combination, or one by one). */
+  flushContext(): void {
+    const i = this.ctxToken;
+    const count = this.ctxCount;
+    this.ctxToken = -1;
+    this.ctxCount = 0;
+    const hash = this.ctxHash;
+    this.ctxHash = 0x811c9dc5;
+    if (i < 0 || count === 0) return;
+    const combos = this.combos;
+    let combo = combos.get(hash);
+    if (combo !== undefined && !sameIds(combo.ids, this.ctxIds, count)) {
+      // A hash collision: add the features one by one.
+      for (let k = 0; k < count; k++) this.addRange(i, this.contextRef[this.ctxIds[k]!]!);
+      return;
+    }
+    if (combo === undefined) {
+      combo = this.combine(count);
+      if (combos.size >= MAX_CONTEXT_COMBOS) combos.clear();
+      combos.set(hash, combo);
+    }
+    const p = combo.packed;
+    const row = i * this.L;
+    const score = this.score;
+    const emit = this.emit;
+    for (let k = 0; k < p.length; k += 3) {
+      const at = row + p[k]!;
+      score[at]! += p[k + 1]!;
+      emit[at]! *= p[k + 2]!;
+    }
+  }
+
+  private combine(count: number): { ids: Int32Array; packed: number[] } {
+    const sum = this.comboSum;
+    sum.fill(0);
+    const seen = this.comboSeen;
+    seen.fill(0);
+    for (let k = 0; k < count; k++) {
+      const ref = this.contextRef[this.ctxIds[k]!]!;
+      for (let q = ref >> 5, end = (ref >> 5) + (ref & 31); q < end; q++) {
+        sum[this.poolLabel[q]!]! += this.poolW[q]!;
+        seen[this.poolLabel[q]!] = 1;
+      }
+    }
+    const packed: number[] = [];
+    for (let l = 0; l < this.L; l++) if (seen[l]) packed.push(l, sum[l]!, Math.exp(sum[l]! / this.temperature));
+    return { ids: this.ctxIds.slice(0, count), packed };
+  }
+
+  private ctxToken = -1;
+  private ctxCount = 0;
+  private ctxHash = 0x811c9dc5;
+  private readonly ctxIds = new Int32Array(64);
+  private readonly combos = new Map<number, { ids: Int32Array; packed: number[] }>();
+  private readonly comboSum: Float64Array;
+  private readonly comboSeen: Uint8Array;
 
   pair(i: number): void {
     const ref = this.pairRef.get(this.tokens[i - 1]!.norm)?.get(this.cached[i]!.pairKey);
@@ -202,7 +284,7 @@ export class CrfModel {
       }
     }
     const contextRef = Int32Array.from(CONTEXT_FEATURES, (f) => this.weights.get(f) ?? NO_REF);
-    this.visitor = new ScoreVisitor(this.L, this.poolLabel, this.poolW, this.poolE, contextRef, pairRef);
+    this.visitor = new ScoreVisitor(this.L, this.temperature, this.poolLabel, this.poolW, this.poolE, contextRef, pairRef);
   }
 
   static load(path: URL | string = new URL('../../../model/address-crf.json', import.meta.url), temperature?: number): CrfModel {
@@ -279,6 +361,7 @@ export class CrfModel {
     cached.length = tokens.length;
     for (let i = 0; i < tokens.length; i++) cached[i] = this.tokenWeights(tokens[i]!, ctx);
     visitFeatures(tokens, ctx, v);
+    v.flushContext();
     v.tokens = [];
     return score;
   }

@@ -10,7 +10,7 @@
 //     (CONTEXT_FEATURES[id] is the string the trainer sees);
 //   - pair: the previous token's word with this token's word or shape (looked up by the two texts).
 import {
-  BOX_WORDS, COUNTRY_WORDS, DIRECTIONAL, NUMBER_WORDS, ORG_WORDS, RECIPIENT_MARKERS, ROUTE_GROUP_WORDS, STATE_CODE,
+  BOX_WORDS, BUILDING_WORDS, COUNTRY_WORDS, DIRECTIONAL, NUMBER_WORDS, ORG_WORDS, RECIPIENT_MARKERS, ROUTE_GROUP_WORDS, ROUTE_WORDS, STATE_CODE,
   STATE_NAME_BY_CODE, STATE_NAME_WORDS, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR,
 } from './tables.js';
 import { isZipLike, type Token } from './tokens.js';
@@ -53,6 +53,7 @@ function lexicalFlags(t: Token, out: string[]): void {
   if (ORG_WORDS.has(n)) out.push('org');
   if (COUNTRY_WORDS.has(n)) out.push('ctry');
   if (NUMBER_WORDS.has(n)) out.push('numw');
+  if (BUILDING_WORDS.has(n)) out.push('bldw');
 }
 
 export interface FeatureContext {
@@ -77,7 +78,7 @@ export function intrinsicFeatures(t: Token, ctx: FeatureContext): string[] {
 
 /** Table words without Latin letters (they get lexical flags, so a signature cannot stand for them). */
 const LETTERLESS_TABLE_WORDS = new Set(
-  [DIRECTIONAL.keys(), SUFFIX_ABBREVIATION.keys(), UNIT_DESIGNATOR.keys(), STATE_NAME_BY_CODE.keys(), STATE_CODE.keys(), STATE_NAME_WORDS, BOX_WORDS, ROUTE_GROUP_WORDS, RECIPIENT_MARKERS, ORG_WORDS, COUNTRY_WORDS, NUMBER_WORDS]
+  [DIRECTIONAL.keys(), SUFFIX_ABBREVIATION.keys(), UNIT_DESIGNATOR.keys(), STATE_NAME_BY_CODE.keys(), STATE_CODE.keys(), STATE_NAME_WORDS, BOX_WORDS, ROUTE_GROUP_WORDS, RECIPIENT_MARKERS, ORG_WORDS, COUNTRY_WORDS, NUMBER_WORDS, BUILDING_WORDS]
     .flatMap((keys) => [...keys])
     .filter((k) => !/[A-Z]/.test(k)),
 );
@@ -143,6 +144,14 @@ const F = {
   p1SegEnd: contextId('p1:segEnd'), n1AfterSeg: contextId('n1:afterSeg'),
 };
 const FROM_END = Array.from({ length: 6 }, (_, k) => contextId(`fromEnd=${k}`));
+/** Tokens since the first number (1…5+): street words come right after it, place names later. */
+const SINCE_NUM = Array.from({ length: 6 }, (_, k) => contextId(`sinceNum=${k}`));
+/** Position within the comma segment (0…3+). */
+const SEG_POS = Array.from({ length: 4 }, (_, k) => contextId(`segPos=${k}`));
+/** A house-number-like token (starts with a digit, not ZIP-shaped) comes later: "1 LINCOLN CTR 5400 LBJ FWY". */
+const NUM_AHEAD = contextId('numAhead');
+/** A number right after a highway / route word ("HWY 49", "STATE ROUTE 140"): a route number, not a unit. */
+const ROUTE_NUM = contextId('routeNum');
 const SEG = Array.from({ length: 4 }, (_, k) => contextId(`seg=${k}`));
 const SEG_FROM_END = Array.from({ length: 4 }, (_, k) => contextId(`segFromEnd=${k}`));
 /** Offset slots: 0 = the token itself, then -2, -1, +1, +2. */
@@ -293,16 +302,23 @@ export function visitFeatures(tokens: Token[], ctx: FeatureContext, v: FeatureVi
   let lastZipIdx = -1;
   let firstNumIdx = -1;
   let firstBoxIdx = -1;
+  let lastNumLikeIdx = -1;
   for (let i = 0; i < n; i++) {
     const nm = tokens[i]!.norm;
-    if (tokens[i]!.lexeme.zipLike) lastZipIdx = i;
-    if (firstNumIdx < 0 && isDigit(nm.charCodeAt(0))) firstNumIdx = i;
+    const zipLike = tokens[i]!.lexeme.zipLike;
+    if (zipLike) lastZipIdx = i;
+    if (isDigit(nm.charCodeAt(0))) {
+      if (firstNumIdx < 0) firstNumIdx = i;
+      if (!zipLike) lastNumLikeIdx = i;
+    }
     if (firstBoxIdx < 0 && (nm === 'BOX' || nm === 'POB' || nm === 'PO' || nm === 'POBOX')) firstBoxIdx = i;
   }
   const lastLine = tokens[n - 1]!.line;
   const lastSeg = tokens[n - 1]!.segment;
+  let segPos = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
+    segPos = i > 0 && tokens[i - 1]!.segment === t.segment ? segPos + 1 : 0;
     v.context(i, F.bias);
     v.token(i, i, 0);
     if (city[i]) v.context(i, GAZ_CITY[0]![city[i]!]!);
@@ -322,6 +338,10 @@ export function visitFeatures(tokens: Token[], ctx: FeatureContext, v: FeatureVi
     if (lastZipIdx >= 0) v.context(i, i < lastZipIdx ? F.beforeZip : i === lastZipIdx ? F.atZip : F.afterZip);
     if (firstNumIdx >= 0) v.context(i, i < firstNumIdx ? F.beforeNum : i === firstNumIdx ? F.atNum : F.afterNum);
     if (firstBoxIdx >= 0 && i > firstBoxIdx) v.context(i, F.afterBox);
+    if (firstNumIdx >= 0 && i > firstNumIdx) v.context(i, SINCE_NUM[Math.min(i - firstNumIdx, 5)]!);
+    v.context(i, SEG_POS[Math.min(segPos, 3)]!);
+    if (i < lastNumLikeIdx) v.context(i, NUM_AHEAD);
+    if (i > 0 && isDigit(t.norm.charCodeAt(0)) && ROUTE_WORDS.has(tokens[i - 1]!.norm)) v.context(i, ROUTE_NUM);
     for (let s = 1; s <= 4; s++) {
       const d = s <= 2 ? s - 3 : s - 2;
       const j = i + d;

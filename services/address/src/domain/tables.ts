@@ -135,3 +135,16 @@ export const NUMBER_WORDS = new Set([
   'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN', 'FIRST', 'SECOND', 'THIRD', 'FOURTH', 'FIFTH',
   'SIXTH', 'SEVENTH', 'EIGHTH', 'NINTH', 'TENTH', 'ELEVENTH', 'TWELFTH', 'HALF',
 ]);
+/** Words that name buildings and complexes ("WORLD TRADE CENTER", "COLONY SQUARE", "DORRANCE BLDG"), for parser features. */
+export const BUILDING_WORDS = new Set([
+  'CENTER', 'CENTRE', 'CTR', 'PLAZA', 'PLZ', 'TOWER', 'TOWERS', 'TWR', 'BUILDING', 'BLDG', 'BLD', 'SQUARE', 'SQ', 'HALL',
+  'COMPLEX', 'MALL', 'AIRPORT', 'HOSPITAL', 'UNIVERSITY', 'UNIV', 'CAMPUS', 'COLLEGE', 'SCHOOL', 'HOTEL', 'INN', 'ARCADE',
+  'PAVILION', 'TERMINAL', 'COURTHOUSE', 'OFFICES', 'PROFESSIONAL', 'MEDICAL', 'INDUSTRIAL', 'BUSINESS', 'CORPORATE',
+  'EXECUTIVE', 'FINANCIAL', 'TRADE', 'COMMERCE', 'ANNEX', 'WAREHOUSE', 'FACILITY', 'LIBRARY', 'STADIUM', 'ARENA',
+]);
+/** Words before a route number ("HWY 49", "STATE ROUTE 140", "COUNTY ROAD 12", "FM 1960", "I 95"). */
+export const ROUTE_WORDS = new Set([
+  'HWY', 'HIGHWAY', 'HIWAY', 'HWAY', 'ROUTE', 'RT', 'RTE', 'SR', 'CR', 'FM', 'RR', 'INTERSTATE', 'I', 'US', 'USHWY', 'ROAD', 'RD',
+  'STATE', 'COUNTY', 'CO', 'HIGHWAYS', 'HWYS', 'TRUNK', 'SPUR', 'LOOP', 'RANCH', 'PIKE', 'TURNPIKE', 'TPKE', 'EXPRESSWAY', 'FREEWAY',
+]);
+

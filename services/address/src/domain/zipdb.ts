@@ -20,7 +20,7 @@ export interface ZipRecord {
 const CITY_WORD_CANON: Record<string, string> = {
   SAINT: 'ST', SAINTE: 'STE', FORT: 'FT', MOUNT: 'MT', MOUNTAIN: 'MTN', NORTH: 'N', SOUTH: 'S', EAST: 'E', WEST: 'W',
   POINT: 'PT', PORT: 'PT', HEIGHTS: 'HTS', SPRINGS: 'SPGS', SPRING: 'SPG', CENTER: 'CTR', CITY: 'CITY', VILLAGE: 'VLG',
-  JUNCTION: 'JCT', LAKE: 'LK', BEACH: 'BCH', ISLAND: 'IS', FALLS: 'FLS', TOWNSHIP: 'TWP', TWNSHP: 'TWP', UNIVERSITY: 'UNIV',
+  CTY: 'CITY', JUNCTION: 'JCT', LAKE: 'LK', BEACH: 'BCH', ISLAND: 'IS', FALLS: 'FLS', TOWNSHIP: 'TWP', TWNSHP: 'TWP', UNIVERSITY: 'UNIV',
 };
 
 const keyMemo = new Map<string, string>();
