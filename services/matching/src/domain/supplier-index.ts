@@ -1,0 +1,461 @@
+// The in-memory matching index: every live supplier's names as canonical token lists, an inverted
+// index token → name variants (plain integer arrays, appended to in place so updates never rebuild),
+// token IDF from live document frequencies, a character-trigram index over the vocabulary for typo
+// and abbreviation lookup, and compact per-supplier columns (ZIP, state, city id, change sequence)
+// for the address tiebreak. Display fields live in one packed string per supplier.
+import { normalizeCity, parseState, parseZip, stateCodeAt, stateIndex } from './address.js';
+import { Float64Vec, Int32Vec, Uint8Vec } from './growable.js';
+import { normalizeName, type NormalizedName } from './normalize.js';
+import { tokenSimilarity } from './similarity.js';
+
+/** What the index needs of a supplier. */
+export interface IndexEntry {
+  id: string;
+  name: string;
+  aliases: readonly string[];
+  street: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  /** EINs (9 digits) other than an IRS source id, which is found through the id itself. */
+  eins: readonly string[];
+  /** Change sequence of the stored record (newer wins). */
+  seq: number;
+}
+
+export const enum VariantKind {
+  Primary = 0,
+  PrimaryAlternate = 1,
+  Alias = 2,
+  NameWithAlias = 3,
+}
+
+/** Display fields of one supplier. */
+export interface SlotInfo {
+  id: string;
+  name: string;
+  street: string;
+  city: string;
+  state: string;
+  postalCode: string;
+}
+
+export interface Expansion {
+  token: number;
+  sim: number;
+}
+
+const SEP = '\u001f';
+const MAX_TOKENS_PER_NAME = 24;
+
+function trigrams(token: string): string[] {
+  const padded = `$${token}$`;
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
+  return out;
+}
+
+export class SupplierIndex {
+  // --- suppliers (slots) -------------------------------------------------------------------
+  private readonly slotOf = new Map<string, number>();
+  private readonly slotIds: string[] = [];
+  private readonly slotInfo: string[] = [];
+  readonly slotZip = new Int32Vec(1024, -1);
+  readonly slotState = new Uint8Vec(1024);
+  readonly slotCity = new Int32Vec(1024, -1);
+  readonly slotSeq = new Float64Vec(1024);
+  private readonly slotFirstVariant = new Int32Vec(1024, -1);
+  private readonly freeSlots: number[] = [];
+  private live = 0;
+  private infoChars = 0;
+
+  // --- name variants -----------------------------------------------------------------------
+  readonly variantSlot = new Int32Vec(4096);
+  readonly variantStart = new Int32Vec(4096);
+  readonly variantLength = new Uint8Vec(4096);
+  readonly variantAlive = new Uint8Vec(4096);
+  readonly variantKind = new Uint8Vec(4096);
+  private readonly variantNext = new Int32Vec(4096, -1);
+  private readonly variantText = new Map<number, string>();
+  readonly tokenPool = new Int32Vec(16384);
+  private liveVariantCount = 0;
+
+  // --- vocabulary --------------------------------------------------------------------------
+  private readonly vocab = new Map<string, number>();
+  readonly tokens: string[] = [];
+  readonly df = new Int32Vec(4096);
+  private readonly deadPostings = new Int32Vec(4096);
+  readonly postings: number[][] = [];
+  private readonly trigramIds = new Map<string, number>();
+  private readonly trigramPostings: number[][] = [];
+  private trigramEntries = 0;
+
+  // --- cities, extra identifiers -------------------------------------------------------------
+  private readonly cityIds = new Map<string, number>();
+  private readonly cities: string[] = [];
+  private readonly extraEins = new Map<string, number[]>();
+  private readonly slotEins = new Map<number, string[]>();
+
+  // --- scratch for fuzzy lookups -----------------------------------------------------------
+  private fuzzyStamp = new Int32Array(4096);
+  private fuzzyCount = new Int32Array(4096);
+  private fuzzyRound = 0;
+  private readonly expansionCache = new Map<string, Expansion[]>();
+  private expansionCacheVocab = 0;
+
+  /** Incremental changes applied since the index was created. */
+  updatesApplied = 0;
+
+  // ---------------------------------------------------------------------------------------
+  // Size
+
+  get supplierCount(): number {
+    return this.live;
+  }
+  get nameCount(): number {
+    return this.liveVariantCount;
+  }
+  get termCount(): number {
+    return this.vocab.size + this.trigramIds.size;
+  }
+  get variantCapacity(): number {
+    return this.variantSlot.length;
+  }
+  get slotCapacity(): number {
+    return this.slotIds.length;
+  }
+
+  /** Approximate bytes held by the index structures. */
+  memoryBytes(): number {
+    let postings = 0;
+    for (const p of this.postings) postings += 16 + p.length * 8;
+    const typed =
+      this.slotZip.bytes + this.slotState.bytes + this.slotCity.bytes + this.slotSeq.bytes + this.slotFirstVariant.bytes +
+      this.variantSlot.bytes + this.variantStart.bytes + this.variantLength.bytes + this.variantAlive.bytes +
+      this.variantKind.bytes + this.variantNext.bytes + this.tokenPool.bytes + this.df.bytes + this.deadPostings.bytes;
+    const strings = this.infoChars + this.slotIds.length * 48 + this.tokens.length * 40 + this.variantText.size * 64;
+    const maps = (this.slotOf.size + this.vocab.size + this.trigramIds.size + this.cityIds.size) * 48;
+    return typed + postings + this.trigramEntries * 8 + this.trigramPostings.length * 16 + strings + maps;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Lookups
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
+  seqOf(id: string): number | undefined {
+    const s = this.slotOf.get(id);
+    return s === undefined ? undefined : this.slotSeq.get(s);
+  }
+
+  idAt(slot: number): string {
+    return this.slotIds[slot] ?? '';
+  }
+
+  info(slot: number): SlotInfo {
+    const [name = '', street = '', city = '', state = '', postalCode = ''] = (this.slotInfo[slot] ?? '').split(SEP);
+    return { id: this.slotIds[slot] ?? '', name, street, city, state, postalCode };
+  }
+
+  /** The text of a name variant as the source spells it. */
+  variantDisplay(variant: number): string {
+    const text = this.variantText.get(variant);
+    if (text !== undefined) return text;
+    return this.info(this.variantSlot.get(variant)).name;
+  }
+
+  *variantsOf(slot: number): Generator<number> {
+    for (let v = this.slotFirstVariant.get(slot); v >= 0; v = this.variantNext.get(v)) {
+      if (this.variantAlive.get(v)) yield v;
+    }
+  }
+
+  cityId(normalizedCity: string): number {
+    return normalizedCity ? (this.cityIds.get(normalizedCity) ?? -1) : -1;
+  }
+
+  cityName(id: number): string {
+    return id >= 0 ? (this.cities[id] ?? '') : '';
+  }
+
+  /** Slots holding this EIN (IRS source id or an EIN identifier of another source). */
+  slotsWithEin(ein: string): number[] {
+    const out: number[] = [];
+    const irs = this.slotOf.get(`irs_eo_bmf:${ein}`);
+    if (irs !== undefined) out.push(irs);
+    for (const s of this.extraEins.get(ein) ?? []) if (!out.includes(s)) out.push(s);
+    return out;
+  }
+
+  /** EIN identifiers recorded for a slot (besides an IRS source id). */
+  einsOfSlot(slot: number): readonly string[] {
+    return this.slotEins.get(slot) ?? [];
+  }
+
+  /** Live ids, sorted (for listing in id order). */
+  sortedIds(): string[] {
+    return [...this.slotOf.keys()].sort();
+  }
+
+  tokenId(token: string): number {
+    return this.vocab.get(token) ?? -1;
+  }
+
+  /** Inverse document frequency of a token over live name variants (df 0 counts as 0.5). */
+  idf(token: number): number {
+    const df = token >= 0 ? this.df.get(token) : 0;
+    return Math.log((this.liveVariantCount + 1) / (Math.max(df, 0) + 0.5));
+  }
+
+  idfOfDf(df: number): number {
+    return Math.log((this.liveVariantCount + 1) / (df + 0.5));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Updates
+
+  /** Adds or replaces a supplier. Returns false when the index already holds a newer version. */
+  upsert(entry: IndexEntry): boolean {
+    const existing = this.slotOf.get(entry.id);
+    if (existing !== undefined) {
+      if (this.slotSeq.get(existing) > entry.seq) return false;
+      this.clearSlot(existing);
+    }
+    const slot = existing ?? this.freeSlots.pop() ?? this.slotIds.length;
+    if (slot === this.slotIds.length) {
+      this.slotIds.push(entry.id);
+      this.slotInfo.push('');
+    } else {
+      this.slotIds[slot] = entry.id;
+    }
+    this.slotOf.set(entry.id, slot);
+    const zip = parseZip(entry.postalCode);
+    const state = parseState(entry.state);
+    const city = normalizeCity(entry.city);
+    const info = [entry.name, entry.street, entry.city, state.ok ? state.value : entry.state, zip.ok ? zip.value : ''].join(SEP);
+    this.infoChars += info.length + 24 - (this.slotInfo[slot]?.length ?? 0);
+    this.slotInfo[slot] = info;
+    this.slotZip.set(slot, zip.ok && zip.value ? Number(zip.value) : -1);
+    this.slotState.set(slot, state.ok ? stateIndex(state.value) : 0);
+    this.slotCity.set(slot, city ? this.internCity(city) : -1);
+    this.slotSeq.set(slot, entry.seq);
+    this.slotFirstVariant.set(slot, -1);
+    if (entry.eins.length > 0) {
+      this.slotEins.set(slot, [...entry.eins]);
+      for (const ein of entry.eins) {
+        const list = this.extraEins.get(ein);
+        if (list) {
+          if (!list.includes(slot)) list.push(slot);
+        } else this.extraEins.set(ein, [slot]);
+      }
+    }
+
+    const primary = normalizeName(entry.name);
+    const seen = new Set<string>();
+    const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
+      if (n.tokens.length === 0) return;
+      const key = n.tokens.join(' ');
+      if (seen.has(key)) return;
+      seen.add(key);
+      this.addVariant(slot, n.tokens, kind, text);
+    };
+    add(primary.main, VariantKind.Primary);
+    for (const alt of primary.alternates) add(alt, VariantKind.PrimaryAlternate);
+    for (const alias of entry.aliases) {
+      const a = normalizeName(alias);
+      // A secondary line that is only a number or a code is no name on its own, but it still
+      // distinguishes chapters when read with the name ("AMERICAN LEGION" + "37 PIERCE LAWTON UNIT").
+      const standalone = a.main.tokens.some((t) => t.length >= 3 && /[A-Z]/.test(t));
+      if (standalone) add(a.main, VariantKind.Alias, alias);
+      for (const alt of a.alternates) add(alt, VariantKind.Alias, alias);
+      add({ tokens: [...primary.main.tokens, ...a.main.tokens], legalForms: [] }, VariantKind.NameWithAlias, `${entry.name} ${alias}`);
+    }
+    if (existing === undefined) this.live += 1;
+    this.updatesApplied += 1;
+    return true;
+  }
+
+  /** Removes a supplier. Returns false when it was not indexed. */
+  remove(id: string, seq?: number): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    if (seq !== undefined && this.slotSeq.get(slot) > seq) return false;
+    this.clearSlot(slot);
+    this.slotOf.delete(id);
+    this.slotIds[slot] = '';
+    this.infoChars -= this.slotInfo[slot]?.length ?? 0;
+    this.slotInfo[slot] = '';
+    this.slotZip.set(slot, -1);
+    this.slotCity.set(slot, -1);
+    this.slotState.set(slot, 0);
+    this.freeSlots.push(slot);
+    this.live -= 1;
+    this.updatesApplied += 1;
+    return true;
+  }
+
+  private clearSlot(slot: number): void {
+    for (let v = this.slotFirstVariant.get(slot); v >= 0; v = this.variantNext.get(v)) {
+      if (!this.variantAlive.get(v)) continue;
+      this.variantAlive.set(v, 0);
+      this.liveVariantCount -= 1;
+      this.variantText.delete(v);
+      const start = this.variantStart.get(v);
+      const len = this.variantLength.get(v);
+      for (let k = 0; k < len; k++) {
+        const t = this.tokenPool.get(start + k);
+        let dup = false;
+        for (let j = 0; j < k; j++) if (this.tokenPool.get(start + j) === t) dup = true;
+        if (dup) continue;
+        this.df.set(t, this.df.get(t) - 1);
+        const dead = this.deadPostings.get(t) + 1;
+        this.deadPostings.set(t, dead);
+        const list = this.postings[t]!;
+        if (dead > 32 && dead * 2 > list.length) this.compactPostings(t);
+      }
+    }
+    this.slotFirstVariant.set(slot, -1);
+    for (const ein of this.slotEins.get(slot) ?? []) {
+      const slots = this.extraEins.get(ein) ?? [];
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
+      if (slots.length === 0) this.extraEins.delete(ein);
+    }
+    this.slotEins.delete(slot);
+  }
+
+  private compactPostings(token: number): void {
+    const alive = this.variantAlive.data;
+    this.postings[token] = this.postings[token]!.filter((v) => alive[v] === 1);
+    this.deadPostings.set(token, 0);
+  }
+
+  private addVariant(slot: number, tokens: string[], kind: VariantKind, text?: string): void {
+    const list = tokens.length > MAX_TOKENS_PER_NAME ? tokens.slice(0, MAX_TOKENS_PER_NAME) : tokens;
+    const start = this.tokenPool.length;
+    const ids: number[] = [];
+    for (const t of list) {
+      const id = this.intern(t);
+      ids.push(id);
+      this.tokenPool.push(id);
+    }
+    const v = this.variantSlot.push(slot);
+    this.variantStart.set(v, start);
+    this.variantLength.set(v, list.length);
+    this.variantAlive.set(v, 1);
+    this.variantKind.set(v, kind);
+    this.variantNext.set(v, this.slotFirstVariant.get(slot));
+    this.slotFirstVariant.set(slot, v);
+    if (text !== undefined) this.variantText.set(v, text);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      let dup = false;
+      for (let j = 0; j < k; j++) if (ids[j] === id) dup = true;
+      if (dup) continue;
+      this.postings[id]!.push(v);
+      this.df.set(id, this.df.get(id) + 1);
+    }
+    this.liveVariantCount += 1;
+  }
+
+  private intern(token: string): number {
+    let id = this.vocab.get(token);
+    if (id !== undefined) return id;
+    id = this.tokens.length;
+    this.vocab.set(token, id);
+    this.tokens.push(token);
+    this.postings.push([]);
+    this.df.set(id, 0);
+    this.deadPostings.set(id, 0);
+    if (token.length >= 3 && !/^[0-9]+$/.test(token)) {
+      for (const g of trigrams(token)) {
+        let gid = this.trigramIds.get(g);
+        if (gid === undefined) {
+          gid = this.trigramPostings.length;
+          this.trigramIds.set(g, gid);
+          this.trigramPostings.push([]);
+        }
+        const list = this.trigramPostings[gid]!;
+        if (list[list.length - 1] !== id) {
+          list.push(id);
+          this.trigramEntries += 1;
+        }
+      }
+    }
+    return id;
+  }
+
+  private internCity(city: string): number {
+    let id = this.cityIds.get(city);
+    if (id === undefined) {
+      id = this.cities.length;
+      this.cityIds.set(city, id);
+      this.cities.push(city);
+    }
+    return id;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Fuzzy token lookup
+
+  /**
+   * Vocabulary tokens that may be this (query) token: itself when indexed, plus spellings within the
+   * typo budget and words it abbreviates by truncation or consonant skeleton. Best first.
+   */
+  expand(token: string, options: { fuzzy: boolean }): Expansion[] {
+    const exact = this.vocab.get(token);
+    const exactLive = exact !== undefined && this.df.get(exact) > 0;
+    if (!options.fuzzy || token.length < 4 || /^[0-9]+$/.test(token)) return exactLive ? [{ token: exact!, sim: 1 }] : [];
+    if (this.expansionCacheVocab !== this.tokens.length) {
+      this.expansionCache.clear();
+      this.expansionCacheVocab = this.tokens.length;
+    }
+    const cached = this.expansionCache.get(token);
+    if (cached) return cached.filter((e) => this.df.get(e.token) > 0);
+
+    if (this.fuzzyStamp.length < this.tokens.length) {
+      this.fuzzyStamp = new Int32Array(Math.ceil(this.tokens.length * 1.5));
+      this.fuzzyCount = new Int32Array(this.fuzzyStamp.length);
+      this.fuzzyRound = 0;
+    }
+    const round = ++this.fuzzyRound;
+    const grams = trigrams(token);
+    const touched: number[] = [];
+    for (const g of grams) {
+      const gid = this.trigramIds.get(g);
+      if (gid === undefined) continue;
+      for (const t of this.trigramPostings[gid]!) {
+        if (this.fuzzyStamp[t] !== round) {
+          this.fuzzyStamp[t] = round;
+          this.fuzzyCount[t] = 1;
+          touched.push(t);
+        } else this.fuzzyCount[t]! += 1;
+      }
+    }
+    // One edit destroys at most three trigrams; truncations keep all but the last.
+    const budget = token.length >= 7 ? 2 : 1;
+    const minShared = Math.max(2, Math.min(grams.length - 3 * budget, grams.length - 1));
+    const out: Expansion[] = exactLive ? [{ token: exact!, sim: 1 }] : [];
+    for (const t of touched) {
+      if (t === exact || this.fuzzyCount[t]! < minShared) continue;
+      const sim = tokenSimilarity(token, this.tokens[t]!);
+      if (sim >= 0.6) out.push({ token: t, sim });
+    }
+    out.sort((a, b) => b.sim - a.sim || this.df.get(b.token) - this.df.get(a.token));
+    const capped = out.slice(0, 24);
+    if (this.expansionCache.size > 50_000) this.expansionCache.clear();
+    this.expansionCache.set(token, capped);
+    return capped;
+  }
+
+  /** All tokens live in the index right now, with their document frequency (diagnostics). */
+  stateOf(slot: number): string {
+    return stateCodeAt(this.slotState.get(slot));
+  }
+}
