@@ -224,7 +224,7 @@ export class SupplierIndex {
   upsert(entry: IndexEntry): boolean {
     const existing = this.slotOf.get(entry.id);
     if (existing !== undefined) {
-      if (this.slotSeq.get(existing) > entry.seq) return false;
+      if (this.slotSeq.get(existing) >= entry.seq) return false;
       this.clearSlot(existing);
     }
     const slot = existing ?? this.freeSlots.pop() ?? this.slotIds.length;
