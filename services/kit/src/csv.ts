@@ -21,6 +21,8 @@ export interface CsvOptions {
 export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
   const errors: CsvItem[] = [];
   let header: string[] | undefined;
+  // Skipped (malformed) records still occupy a row: every later row number counts them.
+  let skipped = 0;
   const parser = parse({
     bom: true,
     delimiter: options.delimiter ?? ',',
@@ -32,9 +34,13 @@ export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>,
     skip_empty_lines: true,
     skip_records_with_error: true,
     info: true,
+    // Called in order with 'skip' events, so `skipped` is exact for this record here (not later,
+    // when the consumer reads it).
+    on_record: (item: { record: Record<string, string>; info: { records: number } }) => ({ ...item, row: item.info.records + skipped + 1 }),
   });
   parser.on('skip', (err: Error & { records?: number; lines?: number }) => {
-    const row = (err.records ?? 0) + 2;
+    const row = (err.records ?? 0) + skipped + 2;
+    skipped += 1;
     errors.push({ kind: 'error', row, message: err.message.replace(/^Invalid Record Length: /, 'wrong number of columns: ') });
   });
   const feed = (async () => {
@@ -47,9 +53,9 @@ export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>,
       parser.destroy(err as Error);
     }
   })();
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { records: number } }>) {
-    while (errors.length && (errors[0] as { row: number }).row < item.info.records + 1) yield errors.shift()!;
-    yield { kind: 'row', row: item.info.records + 1, record: item.record };
+  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; row: number }>) {
+    while (errors.length && (errors[0] as { row: number }).row < item.row) yield errors.shift()!;
+    yield { kind: 'row', row: item.row, record: item.record };
   }
   await feed;
   yield* errors.splice(0);

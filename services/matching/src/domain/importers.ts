@@ -14,7 +14,7 @@ import { cleanText, invalidArgument, readCsv } from '@clarity/kit';
 import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { SupplierFormat } from '@clarity/proto/clarity/matching/v1/matching.js';
 import { parseZip } from './address.js';
-import { BUILTIN_SOURCES, attributeKey, emptyAddress, type SupplierRecord } from './supplier.js';
+import { BUILTIN_SOURCES, emptyAddress, type SupplierRecord } from './supplier.js';
 
 export type ParsedRow =
   | { row: number; record: SupplierRecord }
@@ -221,14 +221,21 @@ export async function* sbaPppGeorgia(input: AsyncIterable<Buffer>): AsyncGenerat
   }
 }
 
-const FOIA_ATTRIBUTES = [
-  'dateapproved', 'sbaofficecode', 'processingmethod', 'loanstatusdate', 'loanstatus', 'term', 'sbaguarantypercentage',
-  'initialapprovalamount', 'currentapprovalamount', 'undisbursedamount', 'franchisename', 'servicinglenderlocationid',
-  'servicinglendername', 'servicinglenderaddress', 'servicinglendercity', 'servicinglenderstate', 'servicinglenderzip',
-  'ruralurbanindicator', 'hubzoneindicator', 'lmiindicator', 'businessagedescription', 'projectcountyname', 'projectcity',
-  'projectstate', 'projectzip', 'cd', 'jobsreported', 'race', 'ethnicity', 'businesstype', 'originatinglenderlocationid',
-  'originatinglender', 'originatinglendercity', 'originatinglenderstate', 'gender', 'veteran', 'nonprofit',
-  'forgivenessamount', 'forgivenessdate',
+// FOIA columns kept as attributes (lower-cased header → attribute name).
+const FOIA_ATTRIBUTES: Array<[string, string]> = [
+  ['dateapproved', 'date_approved'], ['sbaofficecode', 'sba_office_code'], ['processingmethod', 'processing_method'],
+  ['loanstatusdate', 'loan_status_date'], ['loanstatus', 'loan_status'], ['term', 'term'],
+  ['sbaguarantypercentage', 'sba_guaranty_percentage'], ['initialapprovalamount', 'initial_approval_amount'],
+  ['currentapprovalamount', 'current_approval_amount'], ['undisbursedamount', 'undisbursed_amount'],
+  ['franchisename', 'franchise_name'], ['servicinglenderlocationid', 'servicing_lender_location_id'],
+  ['servicinglendername', 'servicing_lender_name'], ['ruralurbanindicator', 'rural_urban_indicator'],
+  ['hubzoneindicator', 'hubzone_indicator'], ['lmiindicator', 'lmi_indicator'], ['businessagedescription', 'business_age_description'],
+  ['projectcountyname', 'project_county_name'], ['projectcity', 'project_city'], ['projectstate', 'project_state'],
+  ['projectzip', 'project_zip'], ['cd', 'congressional_district'], ['jobsreported', 'jobs_reported'], ['race', 'race'],
+  ['ethnicity', 'ethnicity'], ['businesstype', 'business_type'], ['originatinglenderlocationid', 'originating_lender_location_id'],
+  ['originatinglender', 'originating_lender'], ['originatinglendercity', 'originating_lender_city'],
+  ['originatinglenderstate', 'originating_lender_state'], ['gender', 'gender'], ['veteran', 'veteran'], ['nonprofit', 'nonprofit'],
+  ['forgivenessamount', 'forgiveness_amount'], ['forgivenessdate', 'forgiveness_date'],
 ];
 
 export async function* sbaPppFoia(input: AsyncIterable<Buffer>): AsyncGenerator<ParsedRow> {
@@ -251,9 +258,9 @@ export async function* sbaPppFoia(input: AsyncIterable<Buffer>): AsyncGenerator<
     }
     const [payeeType, payeeSubtype] = pppType(text(c.businesstype));
     const attributes: Record<string, string> = {};
-    for (const k of FOIA_ATTRIBUTES) {
-      const v = text(c[k]);
-      if (v) attributes[attributeKey(k)] = v;
+    for (const [col, attr] of FOIA_ATTRIBUTES) {
+      const v = text(c[col]);
+      if (v) attributes[attr] = v;
     }
     yield {
       row: r.row,

@@ -70,7 +70,7 @@ export function rawTokens(upper: string): string[] {
   return s.split(/[^A-Z0-9]+/).filter((t) => t !== '');
 }
 
-function replacePhrases(tokens: string[], phrases: ReadonlyArray<readonly [string[], string[] | string]>): string[] {
+function replacePhrases(tokens: string[], phrases: ReadonlyArray<readonly [string[], string[]]>): string[] {
   if (tokens.length < 2) return tokens;
   const out: string[] = [];
   for (let i = 0; i < tokens.length; ) {
@@ -80,8 +80,7 @@ function replacePhrases(tokens: string[], phrases: ReadonlyArray<readonly [strin
       let ok = true;
       for (let k = 1; k < from.length; k++) if (tokens[i + k] !== from[k]) ok = false;
       if (!ok) continue;
-      if (Array.isArray(to)) out.push(...to);
-      else out.push(to as string);
+      out.push(...to);
       i += from.length;
       matched = true;
       break;
@@ -138,7 +137,15 @@ export function normalizeTokens(upper: string): NormalizedName {
   if (tokens.length === 0) return { tokens: [], legalForms: [] };
   if (tokens.length > 1 && tokens.some((t) => HAS_PHRASE_START.has(t))) {
     tokens = replacePhrases(tokens, PHRASES);
-    tokens = replacePhrases(tokens, LEGAL_PHRASES);
+    // Legal phrases only where a legal form stands: at the end ("... NATIONAL ASSOCIATION" is N.A.,
+    // "NATIONAL ASSOCIATION OF LETTER CARRIERS" is not).
+    for (const [from, to] of LEGAL_PHRASES) {
+      const at = tokens.length - from.length;
+      if (at >= 1 && from.every((f, k) => tokens[at + k] === f)) {
+        tokens = [...tokens.slice(0, at), to];
+        break;
+      }
+    }
   }
   // Trailing legal forms, possibly several ("CO INC", "COMPANY LIMITED"); never the only word left.
   let legalForms: string[] | undefined;
