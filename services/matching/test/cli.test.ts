@@ -115,7 +115,7 @@ describe('clarity suppliers / match commands', () => {
     const input = join(dir, 'payees.csv');
     writeFileSync(
       input,
-      ['vendor_id,Name,street,city,state,zip', 'A1,Windsor Improvement Corp,,Windsor,VT,05089', 'A2,"Regulatory Asistance Project, Inc.",,,,', 'A3,Zzyzx Quuxbar Holdings,,,,', 'A4,,,,,', 'A5,Friends in Adoption,,,VT,5735.0'].join('\n'),
+      ['vendor_id,Name,street,city,state,zip', 'A1,Windsor Improvement Corp,,Windsor,VT,05089', 'A2,"Regulatory Asistance Project, Inc.",,,,', 'A3,Zzyzx Quuxbar Holdings,,,,', 'A4,,,,,', 'A5,Northern New England Schl. of Banking,,,VT,5601.0'].join('\n'),
     );
     const out = join(dir, 'matched.csv');
     const r = await run(['match', input, '-o', out, '--batch-size', '2', '--concurrency', '2'], env);
@@ -141,7 +141,8 @@ describe('clarity suppliers / match commands', () => {
     assert.equal(col(a3[0]!, 'supplier_id'), '');
     assert.equal(col(byInput('A4')[0]!, 'decision'), 'INVALID');
     assert.match(r.stderr, /row 5: .*name/);
-    assert.equal(col(byInput('A5')[0]!, 'supplier_id'), 'irs_eo_bmf:521571672');
+    assert.equal(col(byInput('A5')[0]!, 'supplier_id'), 'irs_eo_bmf:010477533');
+    assert.equal(col(byInput('A5')[0]!, 'supplier_zip'), '05601');
   });
 
   it('fails clearly without a name column or a running service', async () => {
