@@ -296,6 +296,8 @@ export function equivalent(candidate: SupplierRecord | undefined, truth: Supplie
   if (!candidate || !truth) return false;
   if (supplierId(candidate.source, candidate.sourceId) === supplierId(truth.source, truth.sourceId)) return true;
   if (strictKey(candidate.name) !== strictKey(truth.name)) return false;
+  // A stale ("moved") address says nothing true about the supplier: only the name can tell.
+  if (q.address === 'moved') return true;
   const zip = (r: SupplierRecord) => {
     const z = parseZip(r.address.postalCode);
     return z.ok ? z.value : '';

@@ -30,6 +30,8 @@ export const FEATURE_NAMES = [
   'single_token_query',
   'alias_variant',
   'no_address_given',
+  'person_like_query',
+  'person_like_without_address',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

@@ -7,6 +7,25 @@ import { FEATURE_NAMES, logistic, weightVector, type CalibrationModel } from './
 import { foldExact, normalizeName, normalizedKey, displayNormalized } from './normalize.js';
 import { editSimilarity, tokenSimilarity } from './similarity.js';
 import { VariantKind, type SlotInfo, type SupplierIndex } from './supplier-index.js';
+import personNames from './person-names.json' with { type: 'json' };
+
+const FIRST_NAMES = new Set(personNames.first);
+const SURNAMES = new Set(personNames.last);
+
+/** Two to four tokens, each a common first name, surname or initial, with a first name and a surname. */
+export function looksLikePerson(tokens: readonly string[]): boolean {
+  if (tokens.length < 2 || tokens.length > 4) return false;
+  let first = false;
+  let last = false;
+  for (const t of tokens) {
+    const f = FIRST_NAMES.has(t);
+    const l = SURNAMES.has(t);
+    if (!f && !l && t.length > 1) return false;
+    if (f) first = true;
+    if (l) last = true;
+  }
+  return first && last;
+}
 
 export interface MatchQuery {
   name: string;
@@ -89,6 +108,7 @@ interface PreparedQuery {
   street: StreetKey | undefined;
   taxId: string;
   hasAddress: boolean;
+  personLike: boolean;
 }
 
 const F = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<(typeof FEATURE_NAMES)[number], number>;
@@ -204,6 +224,7 @@ export class Matcher {
       street,
       taxId: query.taxId ?? '',
       hasAddress: Boolean(query.postalCode || query.city || query.state || street),
+      personLike: looksLikePerson(parts.main.tokens),
     };
   }
 
@@ -397,6 +418,8 @@ export class Matcher {
       x[F.single_token_query] = singleToken;
       x[F.alias_variant] = index.variantKind.get(r.variant) === VariantKind.Primary ? 0 : 1;
       x[F.no_address_given] = q.hasAddress ? 0 : 1;
+      x[F.person_like_query] = q.personLike ? 1 : 0;
+      x[F.person_like_without_address] = q.personLike && !q.hasAddress ? 1 : 0;
       let z = 0;
       for (let i = 0; i < x.length; i++) z += x[i]! * this.weights[i]!;
       let score = logistic(z);

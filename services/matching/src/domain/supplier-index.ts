@@ -12,7 +12,10 @@ import { tokenSimilarity } from './similarity.js';
 export interface IndexEntry {
   id: string;
   name: string;
+  /** Other names of the supplier (DBA, trade names): matched on their own. */
   aliases: readonly string[];
+  /** Secondary name lines (IRS SORT_NAME: chapter, post, unit): matched only together with the name. */
+  secondaryNames?: readonly string[];
   street: string;
   city: string;
   state: string;
@@ -269,12 +272,14 @@ export class SupplierIndex {
     for (const alt of primary.alternates) add(alt, VariantKind.PrimaryAlternate);
     for (const alias of entry.aliases) {
       const a = normalizeName(alias);
-      // A secondary line that is only a number or a code is no name on its own, but it still
-      // distinguishes chapters when read with the name ("AMERICAN LEGION" + "37 PIERCE LAWTON UNIT").
-      const standalone = a.main.tokens.some((t) => t.length >= 3 && /[A-Z]/.test(t));
-      if (standalone) add(a.main, VariantKind.Alias, alias);
+      add(a.main, VariantKind.Alias, alias);
       for (const alt of a.alternates) add(alt, VariantKind.Alias, alias);
-      add({ tokens: [...primary.main.tokens, ...a.main.tokens], legalForms: [] }, VariantKind.NameWithAlias, `${entry.name} ${alias}`);
+    }
+    // A secondary line is no name on its own ("NEW ENGLAND", "170") but distinguishes chapters when
+    // read with the name ("AMERICAN LEGION" + "37 PIERCE LAWTON UNIT").
+    for (const line of entry.secondaryNames ?? []) {
+      const a = normalizeName(line);
+      add({ tokens: [...primary.main.tokens, ...a.main.tokens], legalForms: [] }, VariantKind.NameWithAlias, `${entry.name} ${line}`);
     }
     if (existing === undefined) this.live += 1;
     this.updatesApplied += 1;
@@ -438,13 +443,18 @@ export class SupplierIndex {
         } else this.fuzzyCount[t]! += 1;
       }
     }
-    // One edit destroys at most three trigrams; truncations keep all but the last.
+    // One edit destroys at most three trigrams (a transposition four); truncations keep all but the
+    // last. Short words keep few trigrams, so their candidates are checked by length and distance.
     const budget = token.length >= 7 ? 2 : 1;
-    const minShared = Math.max(2, Math.min(grams.length - 3 * budget, grams.length - 1));
+    const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1));
     const out: Expansion[] = exactLive ? [{ token: exact!, sim: 1 }] : [];
     for (const t of touched) {
       if (t === exact || this.fuzzyCount[t]! < minShared) continue;
-      const sim = tokenSimilarity(token, this.tokens[t]!);
+      const other = this.tokens[t]!;
+      // Typos change the length by at most the budget; truncations and abbreviations are shorter
+      // than the word they stand for.
+      if (Math.abs(other.length - token.length) > budget && other.charCodeAt(0) !== token.charCodeAt(0)) continue;
+      const sim = tokenSimilarity(token, other);
       if (sim >= 0.6) out.push({ token: t, sim });
     }
     out.sort((a, b) => b.sim - a.sim || this.df.get(b.token) - this.df.get(a.token));

@@ -89,7 +89,9 @@ export function indexEntryOf(doc: SupplierDoc): IndexEntry {
   return {
     id: doc._id,
     name: doc.name,
-    aliases: doc.aliases,
+    // IRS SORT_NAME is a secondary name line (chapter, post), not a name of its own.
+    aliases: doc.source === 'irs_eo_bmf' ? [] : doc.aliases,
+    secondaryNames: doc.source === 'irs_eo_bmf' ? doc.aliases : [],
     street: doc.address.line1,
     city: doc.address.city,
     state: doc.address.state,
