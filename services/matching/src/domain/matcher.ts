@@ -387,8 +387,10 @@ export class Matcher {
     const singleToken = q.variants.every((v) => v.tokens.length === 1) ? 1 : 0;
     const out: ScoredCandidate[] = [];
     for (const r of rows) {
-      const other = r.heuristic === first ? second : first;
-      const margin = other === -Infinity ? 0.5 : Math.max(-0.5, Math.min(0.5, r.heuristic - other));
+      // The best other candidate, or a virtual weak one (0.5) when the index offers no competitor:
+      // a lone weak candidate in a small network must not look unambiguous.
+      const other = Math.max(r.heuristic === first ? second : first, 0.5);
+      const margin = Math.max(-0.5, Math.min(0.5, r.heuristic - other));
       const x = new Float64Array(FEATURE_NAMES.length);
       const p = r.pair;
       x[F.bias] = 1;
