@@ -282,14 +282,20 @@ export class Matcher {
       // Rare tokens first: they find the truth. A very common token (CHURCH, FOUNDATION) then only
       // re-scores the variants found so far when that is cheaper than walking its postings.
       const order = [...qv.tokens].sort((a, b) => b.weight - a.weight);
+      let remaining = qv.totalWeight;
+      let maxAcc = 0;
       for (const t of order) {
         const tr = ++this.tokenRound;
         const exps = t.splitJoin.size ? [...t.expansions, ...t.splitJoin].sort((a, b) => b[1] - a[1]) : [...t.expansions];
         const single = exps.length === 1;
+        // Once the pool can be filled and the tokens left carry at most half of the query's weight, a
+        // variant that has none of the rarer tokens cannot be the payee: only re-score what was found.
+        const settled = touched.length >= this.options.poolSize && remaining <= 0.5 * qv.totalWeight;
+        remaining -= t.weight;
         for (const [token, sim] of exps) {
           const contribution = sim * (t.id === token ? t.weight : index.idf(token));
           const list = index.postings[token]!;
-          if (touched.length > 0 && list.length > COMMON_POSTINGS && touched.length * 6 < list.length) {
+          if (touched.length > 0 && (settled || (list.length > COMMON_POSTINGS && touched.length * 4 < list.length))) {
             for (let k = 0; k < touched.length; k++) {
               const v = touched[k]!;
               if (lastToken[v] === tr) continue;
@@ -298,7 +304,8 @@ export class Matcher {
               for (let p = start; p < end; p++) {
                 if (tokenPool[p] === token) {
                   lastToken[v] = tr;
-                  acc[v]! += contribution;
+                  const a = (acc[v]! += contribution);
+                  if (a > maxAcc) maxAcc = a;
                   break;
                 }
               }
@@ -312,17 +319,22 @@ export class Matcher {
               if (lastToken[v] === tr) continue;
               lastToken[v] = tr;
             }
+            let a: number;
             if (stamp[v] !== round) {
               stamp[v] = round;
-              acc[v] = contribution;
+              a = acc[v] = contribution;
               touched.push(v);
-            } else acc[v]! += contribution;
+            } else a = acc[v]! += contribution;
+            if (a > maxAcc) maxAcc = a;
           }
         }
       }
       const m = qv.tokens.length;
       const inv = 1 / qv.totalWeight;
+      // Variants holding less than half of the best variant's share of the query are no candidates.
+      const floor = 0.5 * maxAcc;
       for (const v of touched) {
+        if (acc[v]! < floor) continue;
         const slot = variantSlot[v]!;
         let score = acc[v]! * inv - 0.03 * Math.max(0, variantLength[v]! - m);
         if (q.zip >= 0 && slotZip[slot] === q.zip) score += 0.15;
@@ -361,7 +373,7 @@ export class Matcher {
     for (const slot of slots) {
       let best: PairScore | undefined;
       let bestVariant = -1;
-      for (const v of index.variantsOf(slot)) {
+      for (const v of index.variantList(slot)) {
         for (const qv of q.variants) {
           const p = this.pairScore(qv, v, maxIdf);
           if (!best || p.nameScore > best.nameScore) {

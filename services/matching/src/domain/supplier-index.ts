@@ -51,12 +51,22 @@ export interface Expansion {
 const SEP = '\u001f';
 const MAX_TOKENS_PER_NAME = 24;
 
-function trigrams(token: string): string[] {
-  const padded = `$${token}$`;
-  const out: string[] = [];
-  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
+/** Character code → 0..36 (A-Z, 0-9, and 36 for the word boundary or anything else). */
+function charIndex(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 48 && c <= 57) return c - 22;
+  return 36;
+}
+
+/** Trigrams of "$TOKEN$" as integer codes (37³ possible values): no strings allocated. */
+function trigramCodes(token: string): number[] {
+  const n = token.length;
+  const at = (i: number) => (i < 0 || i >= n ? 36 : charIndex(token.charCodeAt(i)));
+  const out: number[] = [];
+  for (let i = -1; i + 1 <= n; i++) out.push(at(i) * 1369 + at(i + 1) * 37 + at(i + 2));
   return out;
 }
+const TRIGRAM_SPACE = 37 * 37 * 37;
 
 export class SupplierIndex {
   // --- suppliers (slots) -------------------------------------------------------------------
@@ -89,8 +99,8 @@ export class SupplierIndex {
   readonly df = new Int32Vec(4096);
   private readonly deadPostings = new Int32Vec(4096);
   readonly postings: number[][] = [];
-  private readonly trigramIds = new Map<string, number>();
-  private readonly trigramPostings: number[][] = [];
+  private readonly trigramPostings: Array<number[] | undefined> = new Array(TRIGRAM_SPACE);
+  private trigramCount = 0;
   private trigramEntries = 0;
 
   // --- cities, extra identifiers -------------------------------------------------------------
@@ -119,7 +129,7 @@ export class SupplierIndex {
     return this.liveVariantCount;
   }
   get termCount(): number {
-    return this.vocab.size + this.trigramIds.size;
+    return this.vocab.size + this.trigramCount;
   }
   get variantCapacity(): number {
     return this.variantSlot.length;
@@ -137,8 +147,8 @@ export class SupplierIndex {
       this.variantSlot.bytes + this.variantStart.bytes + this.variantLength.bytes + this.variantAlive.bytes +
       this.variantKind.bytes + this.variantNext.bytes + this.tokenPool.bytes + this.df.bytes + this.deadPostings.bytes;
     const strings = this.infoChars + this.slotIds.length * 48 + this.tokens.length * 40 + this.variantText.size * 64;
-    const maps = (this.slotOf.size + this.vocab.size + this.trigramIds.size + this.cityIds.size) * 48;
-    return typed + postings + this.trigramEntries * 8 + this.trigramPostings.length * 16 + strings + maps;
+    const maps = (this.slotOf.size + this.vocab.size + this.cityIds.size) * 48;
+    return typed + postings + this.trigramEntries * 8 + this.trigramCount * 32 + TRIGRAM_SPACE * 8 + strings + maps;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -173,10 +183,13 @@ export class SupplierIndex {
     return this.info(this.variantSlot.get(variant)).name;
   }
 
-  *variantsOf(slot: number): Generator<number> {
+  /** Live name variants of a supplier. */
+  variantList(slot: number): number[] {
+    const out: number[] = [];
     for (let v = this.slotFirstVariant.get(slot); v >= 0; v = this.variantNext.get(v)) {
-      if (this.variantAlive.get(v)) yield v;
+      if (this.variantAlive.get(v)) out.push(v);
     }
+    return out;
   }
 
   cityId(normalizedCity: string): number {
@@ -239,14 +252,14 @@ export class SupplierIndex {
     }
     this.slotOf.set(entry.id, slot);
     const zip = parseZip(entry.postalCode);
-    const state = parseState(entry.state);
-    const city = normalizeCity(entry.city);
+    const state = this.cachedState(entry.state);
+    const cityId = this.cachedCity(entry.city);
     const info = [entry.name, entry.street, entry.city, state.ok ? state.value : entry.state, zip.ok ? zip.value : ''].join(SEP);
     this.infoChars += info.length + 24 - (this.slotInfo[slot]?.length ?? 0);
     this.slotInfo[slot] = info;
     this.slotZip.set(slot, zip.ok && zip.value ? Number(zip.value) : -1);
     this.slotState.set(slot, state.ok ? stateIndex(state.value) : 0);
-    this.slotCity.set(slot, city ? this.internCity(city) : -1);
+    this.slotCity.set(slot, cityId);
     this.slotSeq.set(slot, entry.seq);
     this.slotFirstVariant.set(slot, -1);
     if (entry.eins.length > 0) {
@@ -260,12 +273,18 @@ export class SupplierIndex {
     }
 
     const primary = normalizeName(entry.name);
-    const seen = new Set<string>();
+    let seen: string[] | undefined;
+    let firstKey: string | undefined;
     const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
       if (n.tokens.length === 0) return;
-      const key = n.tokens.join(' ');
-      if (seen.has(key)) return;
-      seen.add(key);
+      if (firstKey === undefined && seen === undefined) {
+        firstKey = n.tokens.join(' ');
+      } else {
+        const key = n.tokens.join(' ');
+        seen ??= [firstKey!];
+        if (seen.includes(key)) return;
+        seen.push(key);
+      }
       this.addVariant(slot, n.tokens, kind, text);
     };
     add(primary.main, VariantKind.Primary);
@@ -379,14 +398,12 @@ export class SupplierIndex {
     this.df.set(id, 0);
     this.deadPostings.set(id, 0);
     if (token.length >= 3 && !/^[0-9]+$/.test(token)) {
-      for (const g of trigrams(token)) {
-        let gid = this.trigramIds.get(g);
-        if (gid === undefined) {
-          gid = this.trigramPostings.length;
-          this.trigramIds.set(g, gid);
-          this.trigramPostings.push([]);
+      for (const g of trigramCodes(token)) {
+        let list = this.trigramPostings[g];
+        if (list === undefined) {
+          list = this.trigramPostings[g] = [];
+          this.trigramCount += 1;
         }
-        const list = this.trigramPostings[gid]!;
         if (list[list.length - 1] !== id) {
           list.push(id);
           this.trigramEntries += 1;
@@ -394,6 +411,30 @@ export class SupplierIndex {
       }
     }
     return id;
+  }
+
+  private readonly rawCityCache = new Map<string, number>();
+  private readonly rawStateCache = new Map<string, { ok: boolean; value: string }>();
+
+  /** City id of a raw city spelling (normalized once per distinct spelling). */
+  private cachedCity(raw: string): number {
+    let id = this.rawCityCache.get(raw);
+    if (id === undefined) {
+      const city = normalizeCity(raw);
+      id = city ? this.internCity(city) : -1;
+      if (this.rawCityCache.size < 500_000) this.rawCityCache.set(raw, id);
+    }
+    return id;
+  }
+
+  private cachedState(raw: string): { ok: boolean; value: string } {
+    let st = this.rawStateCache.get(raw);
+    if (st === undefined) {
+      const p = parseState(raw);
+      st = p.ok ? { ok: true, value: p.value } : { ok: false, value: '' };
+      if (this.rawStateCache.size < 10_000) this.rawStateCache.set(raw, st);
+    }
+    return st;
   }
 
   private internCity(city: string): number {
@@ -430,12 +471,12 @@ export class SupplierIndex {
       this.fuzzyRound = 0;
     }
     const round = ++this.fuzzyRound;
-    const grams = trigrams(token);
+    const grams = trigramCodes(token);
     const touched: number[] = [];
     for (const g of grams) {
-      const gid = this.trigramIds.get(g);
-      if (gid === undefined) continue;
-      for (const t of this.trigramPostings[gid]!) {
+      const list = this.trigramPostings[g];
+      if (list === undefined) continue;
+      for (const t of list) {
         if (this.fuzzyStamp[t] !== round) {
           this.fuzzyStamp[t] = round;
           this.fuzzyCount[t] = 1;
