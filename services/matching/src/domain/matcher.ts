@@ -171,15 +171,15 @@ export class Matcher {
         const fuzzy = df < FUZZY_DF_LIMIT;
         const expansions = new Map<number, number>();
         for (const e of index.expand(text, { fuzzy })) expansions.set(e.token, e.sim);
-        let weight: number;
-        if (df > 0) weight = index.idfOfDf(df);
-        else if (expansions.size > 0) {
-          // A misspelt word weighs what the word it most likely is weighs.
-          let best = -1;
-          let bestSim = 0;
-          for (const [t, s] of expansions) if (s > bestSim) [best, bestSim] = [t, s];
-          weight = index.idfOfDf(index.df.get(best));
-        } else weight = maxWeight;
+        // A misspelt word weighs what the word it most likely is weighs: an unknown or very rare
+        // spelling next to a much more common word (FOUNDATINL, INTERANTIONAL) is taken for that word.
+        let weight = df > 0 ? index.idfOfDf(df) : maxWeight;
+        let likelyDf = df;
+        for (const [t, s] of expansions) {
+          const edf = index.df.get(t);
+          if (t !== id && s >= 0.75 && edf >= Math.max(20, 20 * df) && edf > likelyDf) likelyDf = edf;
+        }
+        if (likelyDf > df) weight = index.idfOfDf(likelyDf);
         return { text, weight, id: df > 0 ? id : -1, expansions, splitJoin: new Map<number, number>(), simCache: new Map() };
       });
       // Split and joined words: "WAL MART" ~ "WALMART", "WALMART" ~ "WAL MART".
@@ -293,7 +293,9 @@ export class Matcher {
         const settled = touched.length >= this.options.poolSize && remaining <= 0.5 * qv.totalWeight;
         remaining -= t.weight;
         for (const [token, sim] of exps) {
-          const contribution = sim * (t.id === token ? t.weight : index.idf(token));
+          // An expansion never weighs more than the query word itself (rare misspellings in the
+          // network must not outweigh the common word the payee meant).
+          const contribution = sim * (t.id === token ? t.weight : Math.min(t.weight, index.idf(token)));
           const list = index.postings[token]!;
           if (touched.length > 0 && (settled || (list.length > COMMON_POSTINGS && touched.length * 4 < list.length))) {
             for (let k = 0; k < touched.length; k++) {

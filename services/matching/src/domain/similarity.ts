@@ -71,7 +71,7 @@ export function editSimilarity(a: string, b: string): number {
 /** Edits a token of this length may carry and still count as the same word. */
 export function allowedEdits(length: number): number {
   if (length < 4) return 0;
-  if (length < 7) return 1;
+  if (length < 6) return 1;
   return 2;
 }
 

@@ -486,7 +486,7 @@ export class SupplierIndex {
     }
     // One edit destroys at most three trigrams (a transposition four); truncations keep all but the
     // last. Short words keep few trigrams, so their candidates are checked by length and distance.
-    const budget = token.length >= 7 ? 2 : 1;
+    const budget = token.length >= 6 ? 2 : 1;
     const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1));
     const out: Expansion[] = exactLive ? [{ token: exact!, sim: 1 }] : [];
     for (const t of touched) {
