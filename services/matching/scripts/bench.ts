@@ -273,7 +273,17 @@ function ourRanking(net: InProcessNetwork, queries: BenchQuery[]) {
     ms.push(performance.now() - t);
     ranked.set(q.n, { ids: out.candidates.map((c) => c.info.id), scores: out.candidates.map((c) => c.score) });
   }
-  return { ranked, ms };
+  // This machine's 2 cores are shared with other work: two more passes, keeping each query's fastest
+  // time, separate the matcher's cost from interference (both figures are reported).
+  const best = [...ms];
+  for (let pass = 0; pass < 2; pass++) {
+    queries.forEach((q, i) => {
+      const t = performance.now();
+      matcher.match(queryOf(q), 5);
+      best[i] = Math.min(best[i]!, performance.now() - t);
+    });
+  }
+  return { ranked, ms, best };
 }
 
 async function baselines(net: InProcessNetwork, sample: BenchQuery[]) {
@@ -327,6 +337,7 @@ const result: Record<string, unknown> = {
     in_process: {
       index_build_seconds: r4(net.buildSeconds),
       single_threaded: latencyStats(ours.ms),
+      single_threaded_best_of_3_passes: latencyStats(ours.best),
       ...accFigures,
       decision_thresholds: { match: DEFAULT_SETTINGS.matchThreshold, review: DEFAULT_SETTINGS.reviewThreshold },
       score_reliability_top1: reliability(top1),
