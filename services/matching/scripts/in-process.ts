@@ -26,5 +26,6 @@ export async function loadInProcess(): Promise<InProcessNetwork> {
     const doc: SupplierDoc = { _id: id, ...r, hash: '', createTime: now, updateTime: now, seq: ++seq };
     index.upsert(indexEntryOf(doc));
   }
+  index.freeze();
   return { records, byId, index, parseSeconds: (t1 - t0) / 1000, buildSeconds: (performance.now() - t1) / 1000 };
 }

@@ -59,6 +59,7 @@ export class IndexSync {
       this.index.upsert(indexEntryOf(doc));
       suppliers += 1;
     }
+    this.index.freeze();
     // Documents written while the scan ran may have been missed: the first poll re-reads everything
     // reserved after the last change that was already settled when the scan began. A file-backed
     // embedded store has no other writer.

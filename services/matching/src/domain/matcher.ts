@@ -297,7 +297,10 @@ export class Matcher {
           // network must not outweigh the common word the payee meant).
           const contribution = sim * (t.id === token ? t.weight : Math.min(t.weight, index.idf(token)));
           const list = index.postings[token]!;
-          if (touched.length > 0 && (settled || (list.length > COMMON_POSTINGS && touched.length * 4 < list.length))) {
+          const frozenFrom = index.frozenLength(token) > 0 ? index.frozenStart[token]! : 0;
+          const frozenTo = frozenFrom + index.frozenLength(token);
+          const count = frozenTo - frozenFrom + list.length;
+          if (touched.length > 0 && (settled || (count > COMMON_POSTINGS && touched.length * 4 < count))) {
             for (let k = 0; k < touched.length; k++) {
               const v = touched[k]!;
               if (lastToken[v] === tr) continue;
@@ -314,8 +317,11 @@ export class Matcher {
             }
             continue;
           }
-          for (let k = 0; k < list.length; k++) {
-            const v = list[k]!;
+          const frozen = index.frozen;
+          const total = count;
+          for (let k = 0; k < total; k++) {
+            const fk = frozenFrom + k;
+            const v = fk < frozenTo ? frozen[fk]! : list[k - (frozenTo - frozenFrom)]!;
             if (alive[v] !== 1) continue;
             if (!single) {
               if (lastToken[v] === tr) continue;

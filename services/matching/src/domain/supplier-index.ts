@@ -98,7 +98,14 @@ export class SupplierIndex {
   readonly tokens: string[] = [];
   readonly df = new Int32Vec(4096);
   private readonly deadPostings = new Int32Vec(4096);
+  /**
+   * Postings token → name variants: a frozen compact part (one Int32Array for every token, written
+   * once after the start-up build) plus a growable part for what came later. Dead variants stay in
+   * the frozen part and are skipped by `variantAlive`.
+   */
   readonly postings: number[][] = [];
+  frozen = new Int32Array(0);
+  frozenStart = new Int32Array(1);
   private readonly trigramPostings: Array<number[] | undefined> = new Array(TRIGRAM_SPACE);
   private trigramCount = 0;
   private trigramEntries = 0;
@@ -140,7 +147,7 @@ export class SupplierIndex {
 
   /** Approximate bytes held by the index structures. */
   memoryBytes(): number {
-    let postings = 0;
+    let postings = this.frozen.byteLength + this.frozenStart.byteLength;
     for (const p of this.postings) postings += 16 + p.length * 8;
     const typed =
       this.slotZip.bytes + this.slotState.bytes + this.slotCity.bytes + this.slotSeq.bytes + this.slotFirstVariant.bytes +
@@ -341,7 +348,7 @@ export class SupplierIndex {
         const dead = this.deadPostings.get(t) + 1;
         this.deadPostings.set(t, dead);
         const list = this.postings[t]!;
-        if (dead > 32 && dead * 2 > list.length) this.compactPostings(t);
+        if (dead > 32 && dead * 2 > list.length + this.frozenLength(t)) this.compactPostings(t);
       }
     }
     this.slotFirstVariant.set(slot, -1);
@@ -356,8 +363,54 @@ export class SupplierIndex {
 
   private compactPostings(token: number): void {
     const alive = this.variantAlive.data;
-    this.postings[token] = this.postings[token]!.filter((v) => alive[v] === 1);
+    // The frozen part is immutable: its live entries move to the growable part.
+    const fromFrozen: number[] = [];
+    if (token + 1 < this.frozenStart.length) {
+      for (let k = this.frozenStart[token]!; k < this.frozenStart[token + 1]!; k++) if (alive[this.frozen[k]!] === 1) fromFrozen.push(this.frozen[k]!);
+      this.emptiedFrozen.add(token);
+    }
+    this.postings[token] = [...fromFrozen, ...this.postings[token]!.filter((v) => alive[v] === 1)];
     this.deadPostings.set(token, 0);
+  }
+
+  private readonly emptiedFrozen = new Set<number>();
+
+  /** Entries of a token in the frozen part. */
+  frozenLength(token: number): number {
+    if (token + 1 >= this.frozenStart.length || this.emptiedFrozen.has(token)) return 0;
+    return this.frozenStart[token + 1]! - this.frozenStart[token]!;
+  }
+
+  /** All postings of a token (frozen and growable parts). */
+  postingCount(token: number): number {
+    return this.frozenLength(token) + this.postings[token]!.length;
+  }
+
+  /**
+   * Moves every posting list into one compact Int32Array (after the start-up build): a quarter of the
+   * memory of per-token arrays of numbers, and sequential memory for the walk.
+   */
+  freeze(): void {
+    const alive = this.variantAlive.data;
+    const n = this.tokens.length;
+    let total = 0;
+    for (let t = 0; t < n; t++) total += this.postingCount(t);
+    const frozen = new Int32Array(total);
+    const start = new Int32Array(n + 1);
+    let at = 0;
+    for (let t = 0; t < n; t++) {
+      start[t] = at;
+      if (!this.emptiedFrozen.has(t) && t + 1 < this.frozenStart.length) {
+        for (let k = this.frozenStart[t]!; k < this.frozenStart[t + 1]!; k++) if (alive[this.frozen[k]!] === 1) frozen[at++] = this.frozen[k]!;
+      }
+      for (const v of this.postings[t]!) if (alive[v] === 1) frozen[at++] = v;
+      this.postings[t] = [];
+      this.deadPostings.set(t, 0);
+    }
+    start[n] = at;
+    this.frozen = at === total ? frozen : frozen.slice(0, at);
+    this.frozenStart = start;
+    this.emptiedFrozen.clear();
   }
 
   private addVariant(slot: number, tokens: string[], kind: VariantKind, text?: string): void {
@@ -462,8 +515,13 @@ export class SupplierIndex {
       this.expansionCache.clear();
       this.expansionCacheVocab = this.tokens.length;
     }
+    // The cache keeps only the fuzzy neighbours; whether the word itself is live is read fresh.
+    const withExact = (fuzzy: Expansion[]) => {
+      const live = fuzzy.filter((e) => this.df.get(e.token) > 0);
+      return exactLive ? [{ token: exact!, sim: 1 }, ...live] : live;
+    };
     const cached = this.expansionCache.get(token);
-    if (cached) return cached.filter((e) => this.df.get(e.token) > 0);
+    if (cached) return withExact(cached);
 
     if (this.fuzzyStamp.length < this.tokens.length) {
       this.fuzzyStamp = new Int32Array(Math.ceil(this.tokens.length * 1.5));
@@ -488,7 +546,7 @@ export class SupplierIndex {
     // last. Short words keep few trigrams, so their candidates are checked by length and distance.
     const budget = token.length >= 6 ? 2 : 1;
     const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1));
-    const out: Expansion[] = exactLive ? [{ token: exact!, sim: 1 }] : [];
+    const out: Expansion[] = [];
     for (const t of touched) {
       if (t === exact || this.fuzzyCount[t]! < minShared) continue;
       const other = this.tokens[t]!;
@@ -502,7 +560,7 @@ export class SupplierIndex {
     const capped = out.slice(0, 24);
     if (this.expansionCache.size > 50_000) this.expansionCache.clear();
     this.expansionCache.set(token, capped);
-    return capped;
+    return withExact(capped);
   }
 
   /** All tokens live in the index right now, with their document frequency (diagnostics). */
