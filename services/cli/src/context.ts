@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServiceClient, type ServiceClient } from '@clarity/kit';
+import { createServiceClient, loadRuntimeConfig, type ServiceClient, type TlsFiles } from '@clarity/kit';
 import type { CompatServiceDefinition } from 'nice-grpc';
 import { readMeshState, type MeshState } from './mesh/state.js';
 
@@ -34,6 +34,8 @@ export class CliContext {
   readonly repoRoot = findRepoRoot();
   home = resolve(process.env.CLARITY_HOME ?? join(this.repoRoot, '.clarity'));
   /** Work to do after `clarity up --demo` brings the mesh up (registered by command modules). */
+  /** Client certificates for a mesh running with TLS (the same CLARITY_TLS_* variables the services read). */
+  readonly tls: TlsFiles | undefined = loadRuntimeConfig('cli').tls;
   readonly demoSeeders: Array<{ name: string; seed: (ctx: CliContext) => Promise<string> }> = [];
 
   setHome(dir: string): void {
@@ -64,6 +66,6 @@ export class CliContext {
   }
 
   client<D extends CompatServiceDefinition>(definition: D, component: string, options: { timeoutMs?: number } = {}): ServiceClient<D> {
-    return createServiceClient(definition, this.address(component), { defaultTimeoutMs: options.timeoutMs ?? 60_000 });
+    return createServiceClient(definition, this.address(component), { defaultTimeoutMs: options.timeoutMs ?? 60_000, tls: this.tls });
   }
 }

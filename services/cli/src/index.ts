@@ -19,7 +19,13 @@ async function loadCommands(program: Command, ctx: CliContext): Promise<void> {
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const ctx = new CliContext();
+  let ctx: CliContext;
+  try {
+    ctx = new CliContext();
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
   const program = new Command('clarity')
     .description('Clarity payee intelligence: run the local mesh and talk to it.')
     .option('--home <dir>', 'state directory of the local mesh (default: <repo>/.clarity, or $CLARITY_HOME)')

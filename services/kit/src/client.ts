@@ -51,6 +51,21 @@ function serviceConfig(definition: ServiceDefinitionLike, timeouts: Map<string, 
   return JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig });
 }
 
+/** Accepts ts-proto generic definitions and grpc-js service definitions (e.g. from other packages). */
+function asServiceDefinition(definition: unknown): ServiceDefinitionLike {
+  const ts = definition as Partial<ServiceDefinitionLike>;
+  if (ts.methods && ts.fullName) return ts as ServiceDefinitionLike;
+  const methods: ServiceDefinitionLike['methods'] = {};
+  let fullName = '';
+  for (const [key, m] of Object.entries(definition as Record<string, { path?: string; requestStream: boolean; responseStream: boolean }>)) {
+    const [, service, name] = /^\/([^/]+)\/([^/]+)$/.exec(m.path ?? '') ?? [];
+    if (!service || !name) continue;
+    fullName = service;
+    methods[key] = { name, requestStream: m.requestStream, responseStream: m.responseStream };
+  }
+  return { name: fullName.split('.').pop() ?? fullName, fullName, methods };
+}
+
 export function createServiceClient<D extends CompatServiceDefinition>(
   definition: D,
   address: string,
@@ -59,7 +74,7 @@ export function createServiceClient<D extends CompatServiceDefinition>(
   const defaultTimeout = options.defaultTimeoutMs ?? 10_000;
   const timeouts = new Map<string, number>();
   const byPath = new Map<string, number>();
-  const def = definition as unknown as ServiceDefinitionLike;
+  const def = asServiceDefinition(definition);
   for (const m of Object.values(def.methods)) {
     const t = options.methodTimeoutsMs?.[m.name] ?? (m.responseStream ? undefined : defaultTimeout);
     if (t !== undefined) {

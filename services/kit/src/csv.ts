@@ -21,7 +21,7 @@ export interface CsvOptions {
 export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
   const errors: CsvItem[] = [];
   let header: string[] | undefined;
-  // Skipped (malformed) records still occupy a row: every later row number counts them.
+  // Skipped (malformed) records still count as rows, so a good row after a bad one keeps its true number.
   let skipped = 0;
   const parser = parse({
     bom: true,
@@ -34,13 +34,12 @@ export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>,
     skip_empty_lines: true,
     skip_records_with_error: true,
     info: true,
-    // Called in order with 'skip' events, so `skipped` is exact for this record here (not later,
-    // when the consumer reads it).
-    on_record: (item: { record: Record<string, string>; info: { records: number } }) => ({ ...item, row: item.info.records + skipped + 1 }),
+    // Called in parse order, interleaved with 'skip' events: the row number is fixed here.
+    on_record: (rec: { record: Record<string, string>; info: { records: number } }) => ({ record: rec.record, row: rec.info.records + skipped + 1 }),
   });
   parser.on('skip', (err: Error & { records?: number; lines?: number }) => {
     const row = (err.records ?? 0) + skipped + 2;
-    skipped += 1;
+    skipped++;
     errors.push({ kind: 'error', row, message: err.message.replace(/^Invalid Record Length: /, 'wrong number of columns: ') });
   });
   const feed = (async () => {
@@ -54,7 +53,7 @@ export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>,
     }
   })();
   for await (const item of parser as AsyncIterable<{ record: Record<string, string>; row: number }>) {
-    while (errors.length && (errors[0] as { row: number }).row < item.row) yield errors.shift()!;
+    while (errors.length && errors[0]!.row < item.row) yield errors.shift()!;
     yield { kind: 'row', row: item.row, record: item.record };
   }
   await feed;

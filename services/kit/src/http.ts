@@ -143,7 +143,8 @@ export class HttpDependency {
   private async attempt<T>(req: HttpRequest<T>): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     const signals = [AbortSignal.timeout(timeoutMs), ...(req.signal ? [req.signal] : [])];
-    const url = new URL(req.path.replace(/^\//, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    // "./" keeps a first path segment with a colon ("v1:validateAddress") from parsing as a URL scheme.
+    const url = new URL(`./${req.path.replace(/^\/+/, '')}`, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     let res: Response;
     let text: string;

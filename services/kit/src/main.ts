@@ -1,10 +1,16 @@
 // Process entry helper: start, then drain and exit 0 on SIGTERM/SIGINT. A bad configuration exits 2
 // with the message naming the variable; any other start-up failure exits 1.
 import { ConfigError } from './config.js';
-import type { RunningService } from './server.js';
+import type { Logger } from 'pino';
 
-export async function runMain(start: () => Promise<RunningService>): Promise<void> {
-  let running: RunningService;
+/** Anything main can stop: a gRPC service or the gateway. */
+export interface Stoppable {
+  logger: Logger;
+  shutdown(reason?: string): Promise<void>;
+}
+
+export async function runMain(start: () => Promise<Stoppable>): Promise<void> {
+  let running: Stoppable;
   try {
     running = await start();
   } catch (err) {

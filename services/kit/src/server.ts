@@ -67,7 +67,7 @@ export interface RunningService {
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.service, config.logLevel);
-  const releaseTelemetry = startTelemetry({
+  const releaseTelemetry = await startTelemetry({
     serviceName: config.service,
     exporter: config.tracing.exporter,
     endpoint: config.tracing.endpoint,

@@ -1,10 +1,15 @@
 // AddressService.Parse
-import { unimplemented, type HandlerContext } from '@clarity/kit';
+import { FieldViolations, type HandlerContext } from '@clarity/kit';
 import type { ParseRequest, ParseResponse } from '@clarity/proto/clarity/address/v1/address.js';
+import { toParsedAddress } from '../domain/validate.js';
 import type { AddressDeps } from '../server.js';
+import { addressInput } from './request.js';
 
-export function parseHandler(_deps: AddressDeps) {
-  return async (_request: ParseRequest, _context: HandlerContext): Promise<ParseResponse> => {
-    throw unimplemented('Parse', 'address parsing (issue #5)');
+export function parseHandler(deps: AddressDeps) {
+  return async (request: ParseRequest, _context: HandlerContext): Promise<ParseResponse> => {
+    const v = new FieldViolations();
+    const input = addressInput(request.address, 'address', v, deps.config.maxFieldChars);
+    v.throwIfAny();
+    return { parsed: toParsedAddress(deps.validation.local.parser.parse(input!)) };
   };
 }

@@ -1,10 +1,14 @@
 // AddressService.Validate
-import { unimplemented, type HandlerContext } from '@clarity/kit';
+import { FieldViolations, type HandlerContext } from '@clarity/kit';
 import type { ValidateRequest, ValidateResponse } from '@clarity/proto/clarity/address/v1/address.js';
 import type { AddressDeps } from '../server.js';
+import { addressInput } from './request.js';
 
-export function validateHandler(_deps: AddressDeps) {
-  return async (_request: ValidateRequest, _context: HandlerContext): Promise<ValidateResponse> => {
-    throw unimplemented('Validate', 'address validation (issue #5)');
+export function validateHandler(deps: AddressDeps) {
+  return async (request: ValidateRequest, context: HandlerContext): Promise<ValidateResponse> => {
+    const v = new FieldViolations();
+    const input = addressInput(request.address, 'address', v, deps.config.maxFieldChars);
+    v.throwIfAny();
+    return { result: await deps.validation.validate(input!, Boolean(request.options?.useExternal), context.signal) };
   };
 }

@@ -1,10 +1,15 @@
 // ClassificationService.UpsertOverride
-import { unimplemented, type HandlerContext } from '@clarity/kit';
+import type { HandlerContext } from '@clarity/kit';
 import type { UpsertOverrideRequest, UpsertOverrideResponse } from '@clarity/proto/clarity/classification/v1/classification.js';
 import type { ClassificationDeps } from '../server.js';
+import { overrideFromRequest, overrideToProto } from './convert.js';
 
-export function upsertOverrideHandler(_deps: ClassificationDeps) {
-  return async (_request: UpsertOverrideRequest, _context: HandlerContext): Promise<UpsertOverrideResponse> => {
-    throw unimplemented('UpsertOverride', 'user overrides (issue #4)');
+export function upsertOverrideHandler(deps: ClassificationDeps) {
+  return async (request: UpsertOverrideRequest, _context: HandlerContext): Promise<UpsertOverrideResponse> => {
+    const doc = overrideFromRequest(request.override, new Date());
+    await deps.lists.overrides.put(doc);
+    await deps.lists.bump();
+    await deps.engine.refresh();
+    return { override: overrideToProto(doc) };
   };
 }

@@ -5,7 +5,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkHealth, freePort, type HealthStatusName } from '@clarity/kit';
+import { checkHealth, freePort, loadRuntimeConfig, type HealthStatusName } from '@clarity/kit';
+
+// The same CLARITY_TLS_* files the services use, when the mesh runs with TLS.
+const tls = () => loadRuntimeConfig('cli').tls;
 import { COMPONENTS, type ComponentSpec } from './components.js';
 import { clearMeshState, isAlive, readMeshState, writeMeshState, type ComponentState, type MeshState } from './state.js';
 
@@ -43,7 +46,7 @@ async function httpHealth(url: string, timeoutMs = 2_000): Promise<ComponentHeal
 export async function componentHealth(c: ComponentState): Promise<ComponentHealth> {
   if (!isAlive(c.pid)) return { name: c.name, status: 'EXITED', detail: `pid ${c.pid} is gone; see ${c.log}` };
   if (c.grpcAddress) {
-    const h = await checkHealth(c.grpcAddress, '');
+    const h = await checkHealth(c.grpcAddress, '', { tls: tls() });
     return { name: c.name, status: h.status, detail: h.error };
   }
   if (c.httpUrl) return { name: c.name, status: await httpHealth(c.httpUrl) };
@@ -198,7 +201,7 @@ export async function serviceHealth(home: string): Promise<Array<{ component: st
     if (c.grpcAddress) {
       for (const service of ['', spec?.serviceName ?? '']) {
         if (service === '' && rows.some((r) => r.component === c.name && r.service === '(overall)')) continue;
-        const h = isAlive(c.pid) ? await checkHealth(c.grpcAddress, service) : { status: 'EXITED', error: `pid ${c.pid} is gone` };
+        const h = isAlive(c.pid) ? await checkHealth(c.grpcAddress, service, { tls: tls() }) : { status: 'EXITED', error: `pid ${c.pid} is gone` };
         rows.push({ component: c.name, service: service || '(overall)', status: h.status, detail: h.error });
       }
     } else if (c.httpUrl) {

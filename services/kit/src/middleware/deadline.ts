@@ -45,7 +45,8 @@ export function deadlineServerMiddleware(): ServerMiddleware<DeadlineContext> {
     let expired = false;
     const timer = setTimeout(() => {
       expired = true;
-      controller.abort(new Error('deadline exceeded'));
+      // No custom reason: handlers and libraries then see a standard AbortError.
+      controller.abort();
     }, budget);
     try {
       return yield* call.next(call.request, { ...context, signal: controller.signal, deadline });
@@ -96,12 +97,12 @@ export function deadlineClientMiddleware(methodTimeoutMs: (path: string) => numb
     let expired = false;
     const timer = setTimeout(() => {
       expired = true;
-      controller.abort(new Error('deadline exceeded'));
+      controller.abort();
     }, budget);
     try {
       return yield* call.next(call.request, { ...rest, metadata, signal: controller.signal });
     } catch (err) {
-      if (expired && isAbortError(err)) {
+      if (expired && (isAbortError(err) || !(err instanceof ClientError))) {
         throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, `deadline of ${Math.floor(budget)} ms exceeded`);
       }
       throw err;

@@ -158,6 +158,8 @@ export enum KeywordMatch {
   KEYWORD_MATCH_PREFIX = 3,
   /** KEYWORD_MATCH_REGEX - The keyword is a regular expression over the normalized name. */
   KEYWORD_MATCH_REGEX = 4,
+  /** KEYWORD_MATCH_SUFFIX - The normalized name ends with the keyword ("COUNTY", "SCHOOL DISTRICT"). */
+  KEYWORD_MATCH_SUFFIX = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -178,6 +180,9 @@ export function keywordMatchFromJSON(object: any): KeywordMatch {
     case 4:
     case "KEYWORD_MATCH_REGEX":
       return KeywordMatch.KEYWORD_MATCH_REGEX;
+    case 5:
+    case "KEYWORD_MATCH_SUFFIX":
+      return KeywordMatch.KEYWORD_MATCH_SUFFIX;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -197,6 +202,8 @@ export function keywordMatchToJSON(object: KeywordMatch): string {
       return "KEYWORD_MATCH_PREFIX";
     case KeywordMatch.KEYWORD_MATCH_REGEX:
       return "KEYWORD_MATCH_REGEX";
+    case KeywordMatch.KEYWORD_MATCH_SUFFIX:
+      return "KEYWORD_MATCH_SUFFIX";
     case KeywordMatch.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

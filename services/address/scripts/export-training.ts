@@ -1,0 +1,189 @@
+// Writes the training set for the sequence model as JSON lines {x: features per token, y: labels}:
+//   - usaddress-train.xml minus the held-out split (optionally minus one cross-validation fold),
+//   - the us50 and multi-word-state sets, a sample of the two synthetic OSM sets,
+//   - case / punctuation variants of the training records (payee files are often upper case, no commas),
+//   - synthetic full addresses: street parts of training records + real city/state/ZIP rows of the ZIP
+//     database in the layouts payee files use ("STREET CITY ST ZIP", "…, CITY, ST ZIP-4", multi-line,
+//     ZIP before state, care-of lines).
+// Usage: node dist/scripts/export-training.js <out.jsonl> [--fold i/k]   (i = the fold left out, for CV)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractFeatures } from '../src/domain/features.js';
+import type { Label } from '../src/domain/labels.js';
+import { tokenize } from '../src/domain/tokens.js';
+import { zipDatabase } from '../src/domain/zipdb.js';
+import { dataDir, foldOf, isHeldOut, labelTokens, readLabeledXml, type GoldToken, type LabeledAddress } from './training-data.js';
+
+const [, , outPath, ...rest] = process.argv;
+if (!outPath) throw new Error('usage: export-training.js <out.jsonl> [--fold i/k]');
+const foldArg = rest.indexOf('--fold') >= 0 ? rest[rest.indexOf('--fold') + 1]!.split('/').map(Number) : undefined;
+
+let seed = 12345;
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+const dir = join(dataDir(), 'labeled');
+const main = readLabeledXml(join(dir, 'usaddress-train.xml'));
+const train = main.filter((a) => !isHeldOut(a) && (!foldArg || foldOf(a, foldArg[1]!) !== foldArg[0]));
+const extra = [
+  ...readLabeledXml(join(dir, 'usaddress-train-us50.xml')),
+  ...readLabeledXml(join(dir, 'usaddress-train-multi-word-state.xml')),
+];
+const osm = [
+  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm.xml.gz')).filter(() => rand() < 0.12),
+  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm-clean.xml.gz')).filter(() => rand() < 0.12),
+];
+
+/** Rebuilds an address from (text, label) pieces joined by separators. */
+function compose(pieces: Array<{ text: string; label: Label } | { sep: string }>): LabeledAddress {
+  let text = '';
+  const gold: GoldToken[] = [];
+  for (const p of pieces) {
+    if ('sep' in p) {
+      text += p.sep;
+      continue;
+    }
+    for (const w of p.text.split(/\s+/).filter(Boolean)) {
+      if (text !== '' && !/[\s\n]$/.test(text)) text += ' ';
+      gold.push({ text: w, start: text.length, end: text.length + w.length, label: p.label });
+      text += w;
+    }
+  }
+  return { text, gold, source: 'synthetic' };
+}
+
+function variant(a: LabeledAddress, fn: (s: string) => string): LabeledAddress {
+  // Rebuild token by token so offsets stay right.
+  return compose(a.gold.map((g) => ({ text: fn(g.text), label: g.label })).filter((g) => g.text !== ''));
+}
+
+const examples: LabeledAddress[] = [...train, ...extra, ...osm];
+for (const a of train) {
+  if (rand() < 0.6 && a.text !== a.text.toUpperCase()) examples.push(variant(a, (s) => s.toUpperCase()));
+  if (rand() < 0.3) examples.push(variant(a, (s) => s.replace(/[.,;]/g, '')));
+}
+
+// Synthetic full addresses from training street parts + the ZIP database.
+const STREET_LABELS = new Set<Label>([
+  'AddressNumberPrefix', 'AddressNumber', 'AddressNumberSuffix', 'StreetNamePreModifier', 'StreetNamePreDirectional', 'StreetNamePreType',
+  'StreetName', 'StreetNamePostType', 'StreetNamePostDirectional', 'StreetNamePostModifier', 'OccupancyType', 'OccupancyIdentifier',
+  'SubaddressType', 'SubaddressIdentifier', 'BuildingName', 'USPSBoxType', 'USPSBoxID', 'USPSBoxGroupType', 'USPSBoxGroupID',
+]);
+// Person names for synthetic care-of lines (training only; the service never reads ../shared).
+const firstNames = readFileSync(join(dataDir(), 'names', 'ssa-first-names.csv'), 'utf8').split('\n').slice(1, 3001).map((l) => l.split(',')[0]!.toUpperCase()).filter(Boolean);
+const surnames = readFileSync(join(dataDir(), 'names', 'census-1990-surnames.csv'), 'utf8').split('\n').slice(1, 5001).map((l) => l.split(',')[0]!).filter(Boolean);
+/** A care-of / attention line as payee files write it ("% JOHN A SMITH", "C/O DR MARY JONES", "ATTN: ACCOUNTS PAYABLE"). */
+function syntheticRecipient(): string {
+  const person = () => [rand() < 0.08 ? pick(['DR', 'MR', 'MRS', 'MS', 'REV']) : '', pick(firstNames), rand() < 0.3 ? String.fromCharCode(65 + int(26)) : '', pick(surnames), rand() < 0.05 ? pick(['JR', 'SR', 'III', 'CPA', 'ESQ']) : ''].filter(Boolean).join(' ');
+  const org = () => `${pick(surnames)} ${pick(['LLC', 'INC', 'CPA', 'PC', 'GROUP', '& ASSOCIATES', 'LAW FIRM', 'TRUST COMPANY', 'FOUNDATION'])}`;
+  const who = rand() < 0.75 ? person() : org();
+  const title = rand() < 0.1 ? ` ${pick(['TREASURER', 'DIRECTOR', 'PRESIDENT', 'CFO', 'ACCOUNTS PAYABLE'])}` : '';
+  return `${pick(['%', '%', '%', 'C/O', 'ATTN:', 'ATTN', 'c/o', 'CARE OF'])} ${who}${title}`;
+}
+const int = (n: number) => Math.floor(rand() * n);
+
+const nameWords = [...new Set(train.flatMap((a) => a.gold.filter((g) => g.label === 'StreetName' && /^[A-Za-z]{3,}$/.test(g.text)).map((g) => g.text)))];
+const SUFFIXES = ['ST', 'STREET', 'AVE', 'AVENUE', 'RD', 'ROAD', 'DR', 'DRIVE', 'BLVD', 'LN', 'LANE', 'CT', 'WAY', 'PL', 'PKWY', 'HWY', 'CIR', 'TER', 'TRL', 'PIKE', 'LOOP', 'SQ', 'PLZ', 'CV', 'XING', 'RUN', 'PT'];
+const DIRS = ['N', 'S', 'E', 'W', 'NE', 'NW', 'SE', 'SW', 'NORTH', 'SOUTH', 'EAST', 'WEST', 'N.', 'S.'];
+const UNITS = ['STE', 'SUITE', 'APT', 'UNIT', '#', 'FL', 'RM', 'BLDG', 'STE.', 'APT.', 'LOT', 'SPC', 'DEPT', 'TRLR', 'PMB'];
+/** A street line generated from the USPS tables and training street names (labels by construction). */
+function syntheticStreet(): Array<{ text: string; label: Label }> {
+  const out: Array<{ text: string; label: Label }> = [];
+  const r = rand();
+  if (r < 0.12) {
+    out.push({ text: pick(['PO BOX', 'P.O. BOX', 'PO Box', 'POST OFFICE BOX', 'BOX', 'P O BOX', 'PO DRAWER', 'POB']), label: 'USPSBoxType' });
+    out.push({ text: String(Math.floor(rand() * 99999) + 1), label: 'USPSBoxID' });
+    return out;
+  }
+  if (r < 0.135) {
+    out.push({ text: pick(['GENERAL DELIVERY', 'GEN DEL', 'GENERAL DEL']), label: 'USPSBoxType' });
+    return out;
+  }
+  if (r < 0.17) {
+    out.push({ text: pick(['RR', 'RURAL ROUTE', 'HC', 'R.R.', 'RT', 'HCR']), label: 'USPSBoxGroupType' });
+    out.push({ text: String(Math.floor(rand() * 20) + 1), label: 'USPSBoxGroupID' });
+    out.push({ text: 'BOX', label: 'USPSBoxType' });
+    out.push({ text: String(Math.floor(rand() * 999) + 1), label: 'USPSBoxID' });
+    return out;
+  }
+  out.push({ text: String(Math.floor(rand() * 10 ** (1 + Math.floor(rand() * 5)))), label: 'AddressNumber' });
+  if (rand() < 0.04) out.push({ text: pick(['1/2', 'A', 'B']), label: 'AddressNumberSuffix' });
+  if (rand() < 0.22) out.push({ text: pick(DIRS), label: 'StreetNamePreDirectional' });
+  if (rand() < 0.15) {
+    const k = 1 + Math.floor(rand() * 120);
+    out.push({ text: `${k}${k % 10 === 1 && k % 100 !== 11 ? 'ST' : k % 10 === 2 && k % 100 !== 12 ? 'ND' : k % 10 === 3 && k % 100 !== 13 ? 'RD' : 'TH'}`, label: 'StreetName' });
+  } else {
+    const words = 1 + (rand() < 0.3 ? 1 : 0);
+    for (let w = 0; w < words; w++) out.push({ text: pick(nameWords).toUpperCase(), label: 'StreetName' });
+  }
+  if (rand() < 0.88) out.push({ text: pick(SUFFIXES), label: 'StreetNamePostType' });
+  if (rand() < 0.12) out.push({ text: pick(DIRS), label: 'StreetNamePostDirectional' });
+  const u = rand();
+  if (u < 0.25) {
+    out.push({ text: pick(UNITS), label: 'OccupancyType' });
+    out.push({ text: pick([String(Math.floor(rand() * 2000) + 1), 'A', 'B', `${Math.floor(rand() * 9) + 1}A`, `${Math.floor(rand() * 20) + 1}00`]), label: 'OccupancyIdentifier' });
+  } else if (u < 0.29) {
+    out.push({ text: `#${Math.floor(rand() * 999) + 1}`, label: 'OccupancyIdentifier' });
+  } else if (u < 0.32) {
+    out.push({ text: String(Math.floor(rand() * 900) + 100), label: 'OccupancyIdentifier' });
+  }
+  return out;
+}
+
+const streets = train.filter((a) => a.gold.every((g) => STREET_LABELS.has(g.label)) && a.gold.some((g) => g.label === 'AddressNumber' || g.label === 'USPSBoxID'));
+const recipients = train.filter((a) => a.gold.every((g) => g.label === 'Recipient'));
+const zipRows = [...Array.from({ length: 4000 }, () => String(Math.floor(rand() * 99999)).padStart(5, '0'))]
+  .map((z) => zipDatabase().lookup(z))
+  .filter((r) => r !== undefined && /^[A-Z]/.test(r.city) && r.city.length < 25);
+const title = (s: string) => s.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase());
+const stateNames = new Map<string, string>([['CA', 'California'], ['NY', 'New York'], ['TX', 'Texas'], ['FL', 'Florida'], ['IL', 'Illinois'], ['GA', 'Georgia'], ['PA', 'Pennsylvania'], ['OH', 'Ohio'], ['NC', 'North Carolina'], ['NJ', 'New Jersey']]);
+for (let k = 0; k < 4000 && streets.length > 0 && zipRows.length > 0; k++) {
+  const s = pick(streets);
+  const z = pick(zipRows);
+  const upper = rand() < 0.6;
+  const cs = (x: string) => (upper ? x.toUpperCase() : title(x));
+  const pieces: Array<{ text: string; label: Label } | { sep: string }> = [];
+  const multiLine = rand() < 0.2;
+  if (rand() < 0.08 && recipients.length > 0) {
+    for (const g of pick(recipients).gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text, label: 'Recipient' });
+    pieces.push({ sep: multiLine ? '\n' : rand() < 0.5 ? ', ' : ' ' });
+  } else if (rand() < 0.25) {
+    pieces.push({ text: cs(syntheticRecipient()), label: 'Recipient' }, { sep: multiLine ? '\n' : rand() < 0.2 ? ', ' : ' ' });
+  }
+  if (rand() < 0.5) {
+    for (const g of syntheticStreet()) pieces.push({ text: upper ? g.text : title(g.text), label: g.label });
+  } else {
+    for (const g of s.gold) pieces.push({ text: upper ? g.text.toUpperCase() : g.text.replace(/[,;]$/, ''), label: g.label });
+    if (rand() < 0.06) pieces.push({ text: String(1 + Math.floor(rand() * 400)), label: 'OccupancyIdentifier' });
+  }
+  const commas = !multiLine && rand() < 0.5;
+  pieces.push({ sep: multiLine ? '\n' : commas ? ', ' : ' ' });
+  pieces.push({ text: cs(z!.city), label: 'PlaceName' });
+  pieces.push({ sep: commas || rand() < 0.3 ? ', ' : ' ' });
+  const stateText = rand() < 0.08 && stateNames.has(z!.state) ? cs(stateNames.get(z!.state)!) : z!.state;
+  const zipText = rand() < 0.25 ? `${z!.zip}-${String(Math.floor(rand() * 9999)).padStart(4, '0')}` : z!.zip;
+  const r = rand();
+  if (r < 0.06) pieces.push({ text: zipText, label: 'ZipCode' }, { sep: ' ' }, { text: stateText, label: 'StateName' });
+  else if (r < 0.12) pieces.push({ text: stateText, label: 'StateName' });
+  else if (r < 0.16) pieces.push({ text: zipText, label: 'ZipCode' });
+  else pieces.push({ text: stateText, label: 'StateName' }, { sep: rand() < 0.1 ? ', ' : ' ' }, { text: zipText, label: 'ZipCode' });
+  if (rand() < 0.03) pieces.push({ sep: rand() < 0.5 ? ' ' : '\n' }, { text: pick(['USA', 'US', 'United States']), label: 'CountryName' });
+  examples.push(compose(pieces));
+}
+
+const lines: string[] = [];
+for (const a of examples) {
+  const tokens = tokenize(a.text);
+  if (tokens.length === 0) continue;
+  const labels = labelTokens(tokens, a.gold);
+  const x: string[][] = tokens.map(() => []);
+  extractFeatures(tokens, { zipdb: zipDatabase() }, (i, f) => x[i]!.push(f));
+  lines.push(JSON.stringify({ x, y: labels }));
+}
+writeFileSync(outPath, `${lines.join('\n')}\n`);
+process.stdout.write(`${JSON.stringify({ out: outPath, sequences: lines.length, trainRecords: train.length, fold: foldArg ?? null })}\n`);

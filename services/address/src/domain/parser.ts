@@ -1,0 +1,319 @@
+// The address parser: tokens → CRF labels (with USPS/ZIP-database features) → labeled components and
+// typed fields, each with a confidence. Never throws on input: junk gets a low-confidence parse.
+import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/address.js';
+import { CrfModel } from './crf.js';
+import { COMPONENT_TYPE_OF, type Label } from './labels.js';
+import { DIRECTIONAL, STATE_CODE } from './tables.js';
+import { tokenize, tokenText, type Token } from './tokens.js';
+import { unitPairs } from './units.js';
+import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
+
+/** What callers give us: one free-form string (one or several lines) and/or structured fields. */
+export interface AddressInput {
+  freeform?: string;
+  recipient?: string;
+  line1?: string;
+  line2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+}
+
+export interface ParsedToken extends Token {
+  label: Label;
+}
+
+export interface ParsedComponent {
+  type: ComponentType;
+  label: Label;
+  text: string;
+  confidence: number;
+  /** Index range of the tokens [first, last]. */
+  first: number;
+  last: number;
+}
+
+export interface ParsedFields {
+  recipient: string;
+  addressNumber: string;
+  streetPredirection: string;
+  streetName: string;
+  streetType: string;
+  streetPostdirection: string;
+  unitType: string;
+  unitId: string;
+  poBox: string;
+  ruralRoute: string;
+  city: string;
+  state: string;
+  zip: string;
+  zip4: string;
+}
+
+export interface Parse {
+  /** The text that was tokenized (structured input joined by new lines). */
+  text: string;
+  tokens: ParsedToken[];
+  components: ParsedComponent[];
+  fields: ParsedFields;
+  kind: AddressKind;
+  confidence: number;
+  /** ZIP written in a sloppy form and read differently ("30260.0" → "30260", "5146" → "05146"). */
+  zipRepair?: { original: string; zip: string; how: 'decimal' | 'leading-zero' | 'nine-digits' };
+}
+
+const SECOND_STREET: Partial<Record<Label, ComponentType>> = {
+  StreetName: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME,
+  StreetNamePostType: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_POST_TYPE,
+  StreetNamePreDirectional: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_PRE_DIRECTIONAL,
+  StreetNamePostDirectional: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_POST_DIRECTIONAL,
+  StreetNamePreType: ComponentType.COMPONENT_TYPE_SECOND_STREET_NAME_PRE_TYPE,
+};
+
+export { tokenText } from './tokens.js';
+
+/** Reads a ZIP written sloppily: "30260.0" (spreadsheet float), "5146" (lost leading zero), "956701234". */
+export function repairZip(value: string): { zip: string; zip4: string; how?: 'decimal' | 'leading-zero' | 'nine-digits' } | undefined {
+  const v = value.trim();
+  let m = /^(\d{5})(?:[-\s–—]?(\d{4}))?$/.exec(v);
+  if (m) return { zip: m[1]!, zip4: m[2] ?? '', ...(v.length === 9 ? { how: 'nine-digits' as const } : {}) };
+  m = /^(\d{3,5})\.0+$/.exec(v);
+  if (m) return { zip: m[1]!.padStart(5, '0'), zip4: '', how: m[1]!.length === 5 ? 'decimal' : 'leading-zero' };
+  m = /^(\d{3,4})(?:-(\d{4}))?$/.exec(v);
+  if (m) return { zip: m[1]!.padStart(5, '0'), zip4: m[2] ?? '', how: 'leading-zero' };
+  return undefined;
+}
+
+/** `line` without a trailing copy of the input's city / state / ZIP fields (any of them, in that order). */
+export function withoutRepeatedLastLine(line: string, src: AddressInput): string {
+  const simple = (x: string) => x.toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim();
+  const tail = [src.city, src.state, src.postalCode].map((x) => simple(x ?? '')).filter(Boolean);
+  if (tail.length === 0) return line;
+  const words = line.split(/\s+/);
+  // Try the longest repeated tail first: "CITY ST ZIP", then "ST ZIP", "ZIP", "CITY ST", "CITY"…
+  for (let from = 0; from < tail.length; from++) {
+    for (let to = tail.length; to > from; to--) {
+      const want = tail.slice(from, to).join(' ');
+      // At least two words stay ("100 BOSTON" with city BOSTON is a street, not a repeat).
+      for (let k = words.length - 1; k >= 2; k--) {
+        const rest = simple(words.slice(k).join(' '));
+        if (rest === want) return words.slice(0, k).join(' ').replace(/[,\s]+$/, '');
+        if (rest.length > want.length) break;
+      }
+    }
+  }
+  return line;
+}
+
+export class AddressParser {
+  constructor(
+    readonly model: CrfModel = CrfModel.load(),
+    readonly zipdb: ZipDatabase = zipDatabase(),
+  ) {}
+
+  parse(input: AddressInput | string): Parse {
+    const src: AddressInput = typeof input === 'string' ? { freeform: input } : input;
+    const structuredLastLine = Boolean(src.city?.trim() || src.state?.trim() || src.postalCode?.trim());
+    const parts: Array<{ text: string; allowed?: ReadonlySet<number> }> = [];
+    const only = (...labels: Label[]) => new Set(labels.map((l) => this.model.labelIndex.get(l)!).filter((i) => i !== undefined));
+    const streetOnly = structuredLastLine
+      ? new Set(this.model.labels.map((_, i) => i).filter((i) => !['PlaceName', 'StateName', 'ZipCode', 'ZipPlus4', 'CountryName'].includes(this.model.labels[i]!)))
+      : undefined;
+    let zipRepair: Parse['zipRepair'];
+    if (src.recipient?.trim()) parts.push({ text: src.recipient, allowed: only('Recipient') });
+    // Street lines that repeat the structured last line ("1 MAIN ST BOSTON MA 02108" beside city BOSTON,
+    // state MA, ZIP 02108 — common in exported vendor files) lose the repeated tail.
+    const street = (line: string) => (structuredLastLine ? withoutRepeatedLastLine(line, src) : line);
+    if (src.freeform?.trim() && !src.line1?.trim()) parts.push({ text: street(src.freeform), allowed: streetOnly });
+    if (src.line1?.trim()) parts.push({ text: street(src.line1), allowed: streetOnly });
+    if (src.line2?.trim()) parts.push({ text: street(src.line2), allowed: streetOnly });
+    if (src.city?.trim()) parts.push({ text: `${src.city.trim().replace(/,+$/, '')},`, allowed: only('PlaceName') });
+    if (src.state?.trim()) parts.push({ text: src.state, allowed: only('StateName') });
+    if (src.postalCode?.trim()) {
+      const repaired = repairZip(src.postalCode);
+      let text = src.postalCode.trim();
+      if (repaired) {
+        text = repaired.zip4 ? `${repaired.zip}-${repaired.zip4}` : repaired.zip;
+        if (repaired.how && repaired.how !== 'nine-digits') zipRepair = { original: src.postalCode.trim(), zip: repaired.zip, how: repaired.how };
+      }
+      parts.push({ text, allowed: only('ZipCode', 'ZipPlus4') });
+    }
+    // Structured fields become lines of one text; city/state/ZIP share the last line.
+    let text = '';
+    const allowedRanges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }> = [];
+    for (const p of parts) {
+      const isLastLine = p.allowed && (p.allowed.has(this.model.labelIndex.get('StateName')!) || p.allowed.has(this.model.labelIndex.get('ZipCode')!)) && p.allowed.size <= 2;
+      if (text !== '') text += isLastLine ? ' ' : '\n';
+      allowedRanges.push({ start: text.length, end: text.length + p.text.length, allowed: p.allowed });
+      text += p.text;
+    }
+    return this.parseText(text, allowedRanges, zipRepair, structuredLastLine);
+  }
+
+  private parseText(text: string, ranges: Array<{ start: number; end: number; allowed?: ReadonlySet<number> }>, zipRepair: Parse['zipRepair'], structuredLastLine: boolean): Parse {
+    const tokens = tokenize(text);
+    const allowed = tokens.map((t) => ranges.find((r) => t.start >= r.start && t.start < r.end)?.allowed);
+    const tagging = this.model.tag(tokens, { zipdb: this.zipdb }, allowed.some(Boolean) ? allowed : undefined);
+    // The tokens are ours (fresh from tokenize): label them in place.
+    const parsed = tokens as ParsedToken[];
+    for (let i = 0; i < parsed.length; i++) {
+      parsed[i]!.label = this.model.labels[tagging.labels[i]!] as Label;
+      parsed[i]!.confidence = tagging.marginals[i]!;
+    }
+    // A caller-given city field is taken as given.
+    if (!structuredLastLine) this.reconcilePlace(parsed);
+    const components = this.components(parsed);
+    const fields = this.fields(parsed);
+    if (!zipRepair && fields.zip) {
+      const zipToken = parsed.find((t) => t.label === 'ZipCode');
+      if (zipToken) {
+        const r = repairZip(tokenText(zipToken.raw));
+        if (r?.how === 'decimal' || r?.how === 'leading-zero') zipRepair = { original: tokenText(zipToken.raw), zip: r.zip, how: r.how };
+      }
+    }
+    const kind = this.kindOf(parsed, fields);
+    let confidence = tagging.sequenceProbability;
+    if (tokens.length === 0) confidence = 0;
+    else {
+      const junk = parsed.filter((t) => t.label === 'NotAddress').length / parsed.length;
+      if (kind === AddressKind.ADDRESS_KIND_UNKNOWN) confidence *= 0.5;
+      confidence *= 1 - junk;
+      if (tokens.some((t) => /nonlatin/.test(t.norm) || (/\p{L}/u.test(t.norm) && !/[A-Z0-9]/.test(t.norm)))) confidence *= 0.3;
+    }
+    return { text, tokens: parsed, components, fields, kind, confidence: round(confidence), ...(zipRepair ? { zipRepair } : {}) };
+  }
+
+  /**
+   * The ZIP database has the last word on place names: a place span the database does not know, whose
+   * tail it does know ("EAST FAIRFIELD" before CT 06825, where FAIRFIELD is the ZIP's place), gives its
+   * leading directional back to the street ("KINGS HIGHWAY EAST") and a leading number to the unit.
+   */
+  private reconcilePlace(tokens: ParsedToken[]): void {
+    const first = tokens.findIndex((t) => t.label === 'PlaceName');
+    if (first < 0) return;
+    let last = first;
+    while (last + 1 < tokens.length && tokens[last + 1]!.label === 'PlaceName') last += 1;
+    if (last === first) return;
+    const zipTok = tokens.find((t) => t.label === 'ZipCode');
+    const zipRec = zipTok ? this.zipdb.lookup(zipTok.norm.slice(0, 5)) : undefined;
+    const stateTok = tokens.filter((t) => t.label === 'StateName').map((t) => t.norm).join(' ');
+    const state = STATE_CODE.get(stateTok) ?? zipRec?.state;
+    const known = (from: number) => {
+      const key = cityKey(tokens.slice(from, last + 1).map((t) => t.norm).join(' '));
+      if (zipRec && [zipRec.city, ...zipRec.alternates].some((c) => cityKey(c) === key)) return true;
+      return state ? (this.zipdb.statesOfCityKey(key)?.has(state) ?? false) : false;
+    };
+    if (known(first)) return;
+    const head = tokens[first]!;
+    if (!known(first + 1)) return;
+    const before = tokens[first - 1];
+    if (DIRECTIONAL.has(head.norm) && before && (before.label === 'StreetNamePostType' || before.label === 'StreetName')) {
+      head.label = 'StreetNamePostDirectional';
+    } else if (/^\d+[A-Z]?$/.test(head.norm) && before && before.label !== 'OccupancyIdentifier') {
+      head.label = 'OccupancyIdentifier';
+    }
+  }
+
+  private components(tokens: ParsedToken[]): ParsedComponent[] {
+    const out: ParsedComponent[] = [];
+    let intersection = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.label === 'IntersectionSeparator') intersection = true;
+      const type = (intersection && SECOND_STREET[t.label]) || COMPONENT_TYPE_OF[t.label];
+      const prev = out[out.length - 1];
+      const text = t.text;
+      if (prev && prev.type === type && !tokens[i - 1]!.endsSegment) {
+        prev.text = `${prev.text} ${text}`;
+        prev.confidence = Math.min(prev.confidence, t.confidence);
+        prev.last = i;
+      } else {
+        out.push({ type, label: t.label, text, confidence: t.confidence, first: i, last: i });
+      }
+    }
+    for (const c of out) c.confidence = round(c.confidence);
+    return out;
+  }
+
+  private fields(tokens: ParsedToken[]): ParsedFields {
+    // One pass: the words of each label before the first intersection separator, and of all tokens.
+    const before = new Map<Label, string[]>();
+    const anywhere = new Map<Label, string[]>();
+    let crossed = false;
+    for (const t of tokens) {
+      if (t.label === 'IntersectionSeparator') crossed = true;
+      const text = t.text;
+      if (!crossed) (before.get(t.label) ?? before.set(t.label, []).get(t.label)!).push(text);
+      (anywhere.get(t.label) ?? anywhere.set(t.label, []).get(t.label)!).push(text);
+    }
+    const by = (labels: Label[], stopAtIntersection = true): string => {
+      const source = stopAtIntersection ? before : anywhere;
+      if (labels.length === 1) return (source.get(labels[0]!) ?? []).join(' ');
+      // Several labels: keep input order.
+      const words: string[] = [];
+      let seenSep = false;
+      for (const t of tokens) {
+        if (t.label === 'IntersectionSeparator') seenSep = true;
+        if (stopAtIntersection && seenSep) break;
+        if (labels.includes(t.label)) words.push(t.text);
+      }
+      return words.join(' ');
+    };
+    // The first secondary unit ("STE 100" of "STE 100 PMB 1092"); the standardized line keeps all of them.
+    const firstUnit = unitPairs(tokens)[0];
+    let unitType = firstUnit?.[0] ?? '';
+    let unitId = firstUnit?.[1] ?? '';
+    if (!unitType && unitId.startsWith('#')) {
+      unitType = '#';
+      unitId = unitId.slice(1).trim();
+    }
+    if (unitId.startsWith('#')) unitId = unitId.slice(1).trim();
+    const stateText = by(['StateName'], false);
+    const stateCode = STATE_CODE.get(stateText.toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ').trim());
+    let zip = '';
+    let zip4 = by(['ZipPlus4'], false).replace(/\D/g, '');
+    const zipText = by(['ZipCode'], false);
+    const repaired = zipText ? repairZip(zipText.split(' ')[0]!) : undefined;
+    if (repaired) {
+      zip = repaired.zip;
+      if (repaired.zip4) zip4 = repaired.zip4;
+    } else if (zipText) {
+      zip = zipText;
+    }
+    const box = by(['USPSBoxID']).replace(/^#\s*/, '');
+    return {
+      recipient: by(['Recipient'], false),
+      addressNumber: by(['AddressNumberPrefix', 'AddressNumber', 'AddressNumberSuffix']),
+      streetPredirection: by(['StreetNamePreDirectional']),
+      streetName: by(['StreetNamePreModifier', 'StreetNamePreType', 'StreetName', 'StreetNamePostModifier']),
+      streetType: by(['StreetNamePostType']),
+      streetPostdirection: by(['StreetNamePostDirectional']),
+      unitType,
+      unitId,
+      poBox: box,
+      ruralRoute: by(['USPSBoxGroupType', 'USPSBoxGroupID']).replace(/#\s*/, ''),
+      city: by(['PlaceName'], false),
+      state: stateCode ?? stateText,
+      zip,
+      zip4,
+    };
+  }
+
+  private kindOf(tokens: ParsedToken[], f: ParsedFields): AddressKind {
+    const has = (l: Label) => tokens.some((t) => t.label === l);
+    const group = f.ruralRoute.toUpperCase();
+    const boxType = tokens.filter((t) => t.label === 'USPSBoxType').map((t) => t.norm).join(' ');
+    if (/^(PSC|CMR|UNIT)\b/.test(group) || /^(PSC|CMR)\b/.test(boxType) || ['AA', 'AE', 'AP'].includes(f.state) || /^(APO|FPO|DPO)$/i.test(f.city)) {
+      if (group || boxType || f.poBox) return AddressKind.ADDRESS_KIND_MILITARY;
+    }
+    if (/^GEN(ERAL)? ?DEL(IVERY|IV)?$/.test(boxType)) return AddressKind.ADDRESS_KIND_GENERAL_DELIVERY;
+    if (group && /^(RR|R R|RURAL|RFD|HC|HCR|STAR|HIGHWAY CONTRACT|RT|RTE|ROUTE)/.test(group)) return AddressKind.ADDRESS_KIND_RURAL_ROUTE;
+    if (has('AddressNumber') && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
+    if (f.poBox || boxType) return AddressKind.ADDRESS_KIND_PO_BOX;
+    if (has('IntersectionSeparator') || has('CornerOf')) return AddressKind.ADDRESS_KIND_INTERSECTION;
+    if (f.streetName) return AddressKind.ADDRESS_KIND_STREET;
+    return AddressKind.ADDRESS_KIND_UNKNOWN;
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,138 @@
+// USPS Publication 28 standardization of a parsed address: upper case, no punctuation, standard street
+// suffix / secondary unit / directional abbreviations, two-letter state, ZIP+4 as 12345-6789, and the
+// delivery line assembled in Pub 28 order for its kind (street, PO box, rural route, military…).
+import { AddressKind } from '@clarity/proto/clarity/address/v1/address.js';
+import type { ParsedFields, ParsedToken } from './parser.js';
+import { DIRECTIONAL, PRE_TYPE_WORDS, STATE_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR } from './tables.js';
+import { pub28Words } from './text.js';
+import { unitPairs } from './units.js';
+
+export interface StandardFields extends ParsedFields {
+  /** Box group type in standard form ("RR", "HC", "PSC", "CMR", "UNIT"). */
+  groupType: string;
+  groupId: string;
+}
+
+export interface StandardLines {
+  deliveryLine: string;
+  lastLine: string;
+  singleLine: string;
+  fields: StandardFields;
+}
+
+const words = (s: string) => pub28Words(s);
+
+function standardDirectional(s: string): string {
+  const w = words(s);
+  return DIRECTIONAL.get(w) ?? w;
+}
+
+function standardSuffix(s: string): string {
+  const w = words(s);
+  return SUFFIX_ABBREVIATION.get(w) ?? w;
+}
+
+function standardUnitType(s: string): string {
+  const w = words(s);
+  if (w === '' && s.includes('#')) return '#';
+  return UNIT_DESIGNATOR.get(w) ?? w;
+}
+
+/** Street name with the pre-type spelled out as USPS does ("HWY 49" → "HIGHWAY 49", "AVE C" → "AVENUE C"). */
+function standardStreetName(tokens: ParsedToken[], fallback: string): string {
+  const parts: string[] = [];
+  let sawName = false;
+  for (const t of tokens) {
+    if (t.label === 'IntersectionSeparator') break;
+    if (t.label === 'StreetNamePreType') {
+      const w = words(t.raw);
+      parts.push(PRE_TYPE_WORDS.get(w) ?? w);
+    } else if (t.label === 'StreetNamePreModifier' || t.label === 'StreetName' || t.label === 'StreetNamePostModifier') {
+      parts.push(words(t.raw));
+      sawName = true;
+    }
+  }
+  const joined = parts.filter(Boolean).join(' ');
+  return sawName || joined ? joined : words(fallback);
+}
+
+const GROUP_TYPES: Array<[RegExp, string]> = [
+  [/^(RR|R R|RURAL ROUTE|RURAL RT|RURAL RTE|RURAL|RFD|R F D|RD|RT|RTE|ROUTE)$/, 'RR'],
+  [/^(HC|HCR|H C|HIGHWAY CONTRACT|HIGHWAY CONTRACT ROUTE|HWY CONTRACT|STAR ROUTE|STAR RT)$/, 'HC'],
+  [/^PSC$/, 'PSC'], [/^CMR$/, 'CMR'], [/^UNIT$/, 'UNIT'],
+];
+
+export function standardGroupType(s: string): string {
+  const w = words(s);
+  for (const [re, std] of GROUP_TYPES) if (re.test(w)) return std;
+  return w;
+}
+
+/** Builds the Pub 28 lines. `fields` carry the validated city/state/ZIP (validation may have corrected them). */
+export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: AddressKind): StandardLines {
+  const groupTokens = tokens.filter((t) => t.label === 'USPSBoxGroupType').map((t) => t.raw).join(' ');
+  const groupId = words(tokens.filter((t) => t.label === 'USPSBoxGroupID').map((t) => t.raw).join(' ').replace(/#/g, ''));
+  const boxType = words(tokens.filter((t) => t.label === 'USPSBoxType').map((t) => t.raw).join(' '));
+  const std: StandardFields = {
+    recipient: words(fields.recipient.replace(/^\s*%\s*/, 'C/O ')).replace(/^C O\b/, 'C/O'),
+    addressNumber: words(fields.addressNumber).replace(/^#\s*/, ''),
+    streetPredirection: fields.streetPredirection ? standardDirectional(fields.streetPredirection) : '',
+    streetName: standardStreetName(tokens, fields.streetName),
+    streetType: fields.streetType ? standardSuffix(fields.streetType) : '',
+    streetPostdirection: fields.streetPostdirection ? standardDirectional(fields.streetPostdirection) : '',
+    unitType: fields.unitType ? standardUnitType(fields.unitType) : fields.unitId ? '#' : '',
+    unitId: words(fields.unitId).replace(/^#\s*/, ''),
+    poBox: words(fields.poBox),
+    ruralRoute: '',
+    city: words(fields.city),
+    state: STATE_CODE.get(words(fields.state)) ?? words(fields.state),
+    zip: fields.zip,
+    zip4: fields.zip4,
+    groupType: groupTokens ? standardGroupType(groupTokens) : '',
+    groupId,
+  };
+  // A directional that is the whole street name stays spelled out ("100 NORTH ST" is not "100 N ST").
+  if (!std.streetName && std.streetPredirection && fields.streetPredirection) {
+    std.streetName = words(fields.streetPredirection);
+    std.streetPredirection = '';
+  }
+  if (std.unitType === '#' && /^[A-Z]{2,}$/.test(std.unitId) && UNIT_DESIGNATOR.has(std.unitId)) {
+    std.unitType = UNIT_DESIGNATOR.get(std.unitId)!;
+    std.unitId = '';
+  }
+  std.ruralRoute = [std.groupType, std.groupId].filter(Boolean).join(' ');
+  // All secondary units in input order ("STE 100 PMB 1092"); a bare identifier gets "#".
+  const pairs = unitPairs(tokens);
+  const unit = pairs.length > 1
+    ? pairs.map(([d, id]) => [d ? standardUnitType(d) : '#', words(id)].filter(Boolean).join(' ')).join(' ')
+    : [std.unitType, std.unitId].filter(Boolean).join(' ');
+  let delivery: string;
+  switch (kind) {
+    case AddressKind.ADDRESS_KIND_PO_BOX:
+      delivery = [boxType.includes('DRAWER') ? 'DRAWER' : std.poBox || boxType ? 'PO BOX' : '', std.poBox].filter(Boolean).join(' ');
+      break;
+    case AddressKind.ADDRESS_KIND_RURAL_ROUTE:
+    case AddressKind.ADDRESS_KIND_MILITARY:
+      delivery = [std.ruralRoute, std.poBox ? `BOX ${std.poBox}` : ''].filter(Boolean).join(' ');
+      if (!std.ruralRoute && std.poBox) delivery = `PO BOX ${std.poBox}`;
+      break;
+    case AddressKind.ADDRESS_KIND_GENERAL_DELIVERY:
+      delivery = 'GENERAL DELIVERY';
+      break;
+    case AddressKind.ADDRESS_KIND_INTERSECTION:
+    case AddressKind.ADDRESS_KIND_UNKNOWN:
+      delivery = words(
+        tokens
+          .filter((t) => !['Recipient', 'PlaceName', 'StateName', 'ZipCode', 'ZipPlus4', 'CountryName', 'NotAddress'].includes(t.label))
+          .map((t) => (t.label === 'StreetNamePostType' ? standardSuffix(t.raw) : t.label.endsWith('Directional') ? standardDirectional(t.raw) : t.raw))
+          .join(' '),
+      );
+      break;
+    default:
+      delivery = [std.addressNumber, std.streetPredirection, std.streetName, std.streetType, std.streetPostdirection, unit].filter(Boolean).join(' ');
+      if (std.poBox && !std.addressNumber) delivery = `PO BOX ${std.poBox}`;
+  }
+  const zip = std.zip && std.zip4 ? `${std.zip}-${std.zip4}` : std.zip;
+  const lastLine = [std.city, std.state, zip].filter(Boolean).join(' ');
+  return { deliveryLine: delivery, lastLine, singleLine: [delivery, lastLine].filter(Boolean).join(' '), fields: std };
+}

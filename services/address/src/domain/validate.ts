@@ -1,0 +1,527 @@
+// The local validation verdict (modelled on Google's Address Validation API): parse → check ZIP ↔ city ↔
+// state against the ZIP database (confirm, infer, spell-correct, replace), check the delivery line's form
+// for its kind, geocode at ZIP-centroid (or city) granularity, and decide ACCEPT / CONFIRM / FIX.
+//
+// What "local" can and cannot know: the ZIP database confirms the last line; nothing local can confirm
+// that a house number exists on a street, so street-level components are checked for form only
+// (UNCONFIRMED_BUT_PLAUSIBLE) and local validation granularity never exceeds POSTAL_CODE. ACCEPT means
+// "complete, well-formed and consistent with the ZIP database", not "delivery point confirmed".
+import {
+  AddressKind, ComponentType, ConfirmationLevel, Granularity, PossibleNextAction, ValidationSource,
+  type AddressValidationResult, type ComponentValidation, type ParsedAddress,
+} from '@clarity/proto/clarity/address/v1/address.js';
+import { componentTypeName } from './labels.js';
+import type { AddressInput, AddressParser, Parse } from './parser.js';
+import { standardize } from './standardize.js';
+import { unitPairs } from './units.js';
+import { STATE_CODE, STATE_NAME_BY_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR, UNIT_WITHOUT_ID } from './tables.js';
+import { editDistance, pub28Words, spellingBudget } from './text.js';
+import { cityKey, distanceKm, type ZipDatabase, type ZipRecord } from './zipdb.js';
+
+const T = ComponentType;
+const C = ConfirmationLevel;
+
+/** How far a city may lie from the ZIP's centroid and still be a plausible (vanity / neighbouring) name. */
+const NEARBY_CITY_KM = 25;
+const MAX_ZIP_CANDIDATES = 10;
+
+interface Check {
+  type: ComponentType;
+  text: string;
+  original: string;
+  level: ConfirmationLevel;
+  inferred?: boolean;
+  replaced?: boolean;
+  spellCorrected?: boolean;
+  unexpected?: boolean;
+}
+
+export function toParsedAddress(p: Parse): ParsedAddress {
+  return {
+    components: p.components.map((c) => ({ type: c.type, text: c.text, confidence: c.confidence })),
+    recipient: p.fields.recipient,
+    addressNumber: p.fields.addressNumber,
+    streetPredirection: p.fields.streetPredirection,
+    streetName: p.fields.streetName,
+    streetType: p.fields.streetType,
+    streetPostdirection: p.fields.streetPostdirection,
+    unitType: p.fields.unitType,
+    unitId: p.fields.unitId,
+    poBox: p.fields.poBox,
+    city: p.fields.city,
+    state: p.fields.state,
+    zip: p.fields.zip,
+    zip4: p.fields.zip4,
+    kind: p.kind,
+    confidence: p.confidence,
+    ruralRoute: p.fields.ruralRoute,
+  };
+}
+
+export class LocalValidator {
+  /** Doubts about secondary units found by the last checkDeliveryLine (CONFIRM, not FIX). */
+  private unitDoubts: string[] = [];
+
+  constructor(
+    readonly parser: AddressParser,
+    readonly zipdb: ZipDatabase = parser.zipdb,
+  ) {}
+
+  validate(input: AddressInput | string): AddressValidationResult {
+    return this.validateParse(this.parser.parse(input));
+  }
+
+  validateParse(parse: Parse): AddressValidationResult {
+    const notes: string[] = [];
+    const checks: Check[] = [];
+    const missing: ComponentType[] = [];
+    const f = { ...parse.fields };
+    const kind = parse.kind;
+    const zipCandidates: string[] = [];
+
+    // --- State -------------------------------------------------------------------------------------
+    let state = '';
+    const stateText = pub28Words(f.state);
+    if (stateText) {
+      const code = STATE_CODE.get(stateText);
+      if (code) {
+        state = code;
+        checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: code, original: f.state, level: C.CONFIRMATION_LEVEL_CONFIRMED });
+      } else {
+        const corrected = this.correctState(stateText);
+        if (corrected) {
+          state = corrected;
+          checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: corrected, original: f.state, level: C.CONFIRMATION_LEVEL_CONFIRMED, spellCorrected: true });
+          notes.push(`state "${f.state}" read as ${corrected} (${STATE_NAME_BY_CODE.get(corrected)})`);
+        } else {
+          checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: stateText, original: f.state, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS });
+          notes.push(`state "${f.state}" is not a US state, territory or military code`);
+        }
+      }
+    }
+
+    // --- ZIP ---------------------------------------------------------------------------------------
+    let zip = '';
+    let zip4 = f.zip4;
+    let rec: ZipRecord | undefined;
+    let zipCheck: Check | undefined;
+    if (f.zip) {
+      if (/^\d{5}$/.test(f.zip)) {
+        zip = f.zip;
+        rec = this.zipdb.lookup(zip);
+        zipCheck = { type: T.COMPONENT_TYPE_ZIP_CODE, text: zip, original: parse.zipRepair?.original ?? f.zip, level: rec ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+        if (parse.zipRepair) {
+          // "30260.0" is only a number format; a restored leading zero is a guess worth confirming.
+          if (parse.zipRepair.how === 'leading-zero') zipCheck.replaced = true;
+          notes.push(parse.zipRepair.how === 'decimal' ? `ZIP "${parse.zipRepair.original}" read as ${zip} (spreadsheet number format)` : `ZIP "${parse.zipRepair.original}" read as ${zip} (leading zero restored)`);
+        }
+        if (!rec) notes.push(`ZIP ${zip} is not in the ZIP database`);
+      } else {
+        zipCheck = { type: T.COMPONENT_TYPE_ZIP_CODE, text: pub28Words(f.zip), original: f.zip, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+        notes.push(`"${f.zip}" is not a ZIP code`);
+      }
+      checks.push(zipCheck);
+      if (zip4 && !/^\d{4}$/.test(zip4)) {
+        checks.push({ type: T.COMPONENT_TYPE_ZIP_PLUS4, text: zip4, original: zip4, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS });
+        zip4 = '';
+      } else if (zip4) {
+        checks.push({ type: T.COMPONENT_TYPE_ZIP_PLUS4, text: zip4, original: zip4, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE });
+      }
+    }
+
+    // --- City ↔ ZIP ↔ state ---------------------------------------------------------------------------
+    let city = pub28Words(f.city);
+    const cityOriginal = f.city;
+    let cityCheck: Check | undefined;
+    const stateCheck = checks.find((c) => c.type === T.COMPONENT_TYPE_STATE_NAME);
+    if (rec) {
+      if (city) {
+        const named = this.zipNames(rec).find((n) => cityKey(n) === cityKey(city));
+        if (named) {
+          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: named, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+          city = named;
+        } else if (this.isNearbyPlace(city, rec) && cityKey(rec.city).startsWith(`${cityKey(city)} `)) {
+          // HOT SPRINGS for HOT SPRINGS NATIONAL PARK: the short form of the ZIP's own place.
+          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+        } else if (this.isNearbyPlace(city, rec)) {
+          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE };
+          notes.push(`${city} is a place near ZIP ${zip}; the ZIP's preferred place name is ${rec.city}`);
+        } else {
+          const spelled = this.closest(city, this.zipNames(rec));
+          if (spelled) {
+            cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: spelled, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED, spellCorrected: true };
+            notes.push(`city "${cityOriginal}" spell-corrected to ${spelled} (ZIP ${zip})`);
+            city = spelled;
+          } else {
+            const cityStateZips = state ? this.zipdb.zipsFor(city, state) : [];
+            if (cityStateZips.length > 0 && state !== rec.state) {
+              // City and state agree with each other, not with the ZIP: the ZIP is the odd one out.
+              rec = this.resolveZipConflict(zip, cityStateZips, zipCheck!, notes, zipCandidates, city, state);
+              cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+            } else if (cityStateZips.length > 0) {
+              rec = this.resolveZipConflict(zip, cityStateZips, zipCheck!, notes, zipCandidates, city, state);
+              cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+            } else {
+              cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: rec.city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED, replaced: true };
+              notes.push(`city "${cityOriginal}" does not match ZIP ${zip}: replaced by the ZIP's place ${rec.city}`);
+              city = rec.city;
+            }
+          }
+        }
+      } else {
+        city = rec.city;
+        cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: '', level: C.CONFIRMATION_LEVEL_CONFIRMED, inferred: true };
+        notes.push(`city ${city} inferred from ZIP ${zip}`);
+      }
+      if (rec) {
+        if (!state) {
+          state = rec.state;
+          checks.push({ type: T.COMPONENT_TYPE_STATE_NAME, text: state, original: '', level: C.CONFIRMATION_LEVEL_CONFIRMED, inferred: true });
+          notes.push(`state ${state} inferred from ZIP ${rec.zip}`);
+        } else if (state !== rec.state && stateCheck) {
+          stateCheck.original = f.state;
+          stateCheck.text = rec.state;
+          stateCheck.replaced = true;
+          stateCheck.level = C.CONFIRMATION_LEVEL_CONFIRMED;
+          notes.push(`state ${state} does not match ZIP ${rec.zip} (${rec.city}, ${rec.state}): replaced by ${rec.state}`);
+          state = rec.state;
+        }
+      }
+    } else if (city && state) {
+      let zips = this.zipdb.zipsFor(city, state);
+      if (zips.length === 0) {
+        const spelled = this.closest(city, this.zipdb.citiesIn(state));
+        if (spelled) {
+          notes.push(`city "${cityOriginal}" spell-corrected to ${spelled} (${state})`);
+          city = spelled;
+          zips = this.zipdb.zipsFor(city, state);
+          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED, spellCorrected: true };
+        } else {
+          cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+          notes.push(`no place named ${city} in ${state} in the ZIP database`);
+        }
+      } else {
+        cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: C.CONFIRMATION_LEVEL_CONFIRMED };
+      }
+      if (zips.length > 0 && !zipCheck) {
+        if (zips.length === 1) {
+          zip = zips[0]!;
+          rec = this.zipdb.lookup(zip);
+          checks.push({ type: T.COMPONENT_TYPE_ZIP_CODE, text: zip, original: '', level: C.CONFIRMATION_LEVEL_CONFIRMED, inferred: true });
+          notes.push(`ZIP ${zip} inferred: the only ZIP of ${city}, ${state}`);
+        } else {
+          zipCandidates.push(...zips.slice(0, MAX_ZIP_CANDIDATES));
+          notes.push(`ZIP missing: ${city}, ${state} has ${zips.length} ZIP codes (candidates listed)`);
+        }
+      } else if (zips.length > 0 && zipCheck) {
+        zipCandidates.push(...this.nearestCandidates(zip, zips));
+        notes.push(`ZIP ${f.zip} is unknown; ${city}, ${state} has ${zips.length} ZIP codes (candidates listed)`);
+      }
+    } else if (city) {
+      cityCheck = { type: T.COMPONENT_TYPE_PLACE_NAME, text: city, original: cityOriginal, level: this.zipdb.isCityKey(cityKey(city)) ? C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS };
+    }
+    if (cityCheck) checks.push(cityCheck);
+    if (!city) missing.push(T.COMPONENT_TYPE_PLACE_NAME);
+    if (!state) missing.push(T.COMPONENT_TYPE_STATE_NAME);
+    if (!zip || !/^\d{5}$/.test(zip)) {
+      if (!f.zip) missing.push(T.COMPONENT_TYPE_ZIP_CODE);
+    }
+
+    // --- Delivery line ----------------------------------------------------------------------------------
+    this.unitDoubts = [];
+    const deliveryComplete = this.checkDeliveryLine(parse, kind, checks, missing, notes);
+    const unitDoubts = this.unitDoubts;
+    notes.push(...unitDoubts);
+
+    // --- Unexpected tokens ----------------------------------------------------------------------------
+    for (const c of parse.components) {
+      if (c.type === T.COMPONENT_TYPE_NOT_ADDRESS) {
+        checks.push({ type: c.type, text: pub28Words(c.text), original: c.text, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS, unexpected: true });
+        notes.push(`"${c.text}" is not part of an address`);
+      } else if (c.type === T.COMPONENT_TYPE_COUNTRY_NAME) {
+        const us = /^(US|USA|U S A|U S|UNITED STATES|UNITED STATES OF AMERICA|AMERICA)$/.test(pub28Words(c.text));
+        checks.push({ type: c.type, text: pub28Words(c.text), original: c.text, level: us ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS, unexpected: !us });
+        if (!us) notes.push(`country "${c.text}" is not the United States`);
+      }
+    }
+
+    // --- Standardized form ------------------------------------------------------------------------------
+    const std = standardize(parse.tokens, { ...f, city, state, zip: zip || (f.zip && /^\d{5}$/.test(f.zip) ? f.zip : ''), zip4 }, kind);
+
+    // --- Geocode ---------------------------------------------------------------------------------------
+    let geocode: AddressValidationResult['geocode'];
+    if (rec?.lat !== undefined && rec.lon !== undefined) {
+      geocode = { latitude: rec.lat, longitude: rec.lon, granularity: Granularity.GRANULARITY_POSTAL_CODE };
+    } else if (city && state) {
+      const pts = this.zipdb.zipsFor(city, state).map((z) => this.zipdb.lookup(z)).filter((r): r is ZipRecord => r?.lat !== undefined);
+      if (pts.length > 0) {
+        geocode = {
+          latitude: round4(pts.reduce((s, r) => s + r.lat!, 0) / pts.length),
+          longitude: round4(pts.reduce((s, r) => s + r.lon!, 0) / pts.length),
+          granularity: Granularity.GRANULARITY_LOCALITY,
+        };
+      }
+    }
+
+    // --- Verdict -------------------------------------------------------------------------------------
+    const suspicious = checks.filter((c) => c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
+    const inferred = checks.some((c) => c.inferred);
+    const replaced = checks.some((c) => c.replaced);
+    const spell = checks.some((c) => c.spellCorrected);
+    const unexpected = checks.some((c) => c.unexpected);
+    const zipOk = Boolean(rec) && zipCheck?.level !== C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS;
+    const lastLineOk = zipOk && Boolean(city) && Boolean(state) && cityCheck?.level !== C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS;
+    const addressComplete = deliveryComplete && lastLineOk && missing.length === 0 && suspicious.length === 0 && !unexpected;
+    const inputGranularity = this.inputGranularity(parse);
+    let validationGranularity = Granularity.GRANULARITY_OTHER;
+    if (zipOk && rec) validationGranularity = Granularity.GRANULARITY_POSTAL_CODE;
+    else if (city && state && cityCheck?.level === C.CONFIRMATION_LEVEL_CONFIRMED) validationGranularity = Granularity.GRANULARITY_LOCALITY;
+    else if (state && !suspicious.some((c) => c.type === T.COMPONENT_TYPE_STATE_NAME)) validationGranularity = Granularity.GRANULARITY_ADMINISTRATIVE_AREA;
+    const plausibleOnly = checks.some((c) => c.type === T.COMPONENT_TYPE_PLACE_NAME && c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE);
+
+    let action: PossibleNextAction;
+    if (!addressComplete || parse.confidence < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
+    else if (inferred || replaced || spell || plausibleOnly || unitDoubts.length > 0 || parse.confidence < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
+    else action = PossibleNextAction.POSSIBLE_NEXT_ACTION_ACCEPT;
+
+    // Confidence: the parse's probability, discounted for every doubt validation found.
+    let confidence = parse.confidence;
+    for (const c of checks) {
+      if (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS) confidence *= 0.5;
+      else if (c.replaced) confidence *= 0.8;
+      else if (c.spellCorrected) confidence *= 0.9;
+      else if (c.inferred) confidence *= 0.95;
+      else if (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE && c.type === T.COMPONENT_TYPE_PLACE_NAME) confidence *= 0.9;
+    }
+    confidence *= 0.7 ** missing.length;
+    if (kind === AddressKind.ADDRESS_KIND_UNKNOWN) confidence = Math.min(confidence, 0.2);
+
+    const components: ComponentValidation[] = checks.map((c) => {
+      const original = c.original.trim();
+      return {
+        type: c.type,
+        text: c.text,
+        originalText: original && pub28Words(original) !== c.text ? original : '',
+        confirmationLevel: c.level,
+        inferred: Boolean(c.inferred),
+        replaced: Boolean(c.replaced),
+        spellCorrected: Boolean(c.spellCorrected),
+        unexpected: Boolean(c.unexpected),
+      };
+    });
+    const parsed = toParsedAddress(parse);
+    return {
+      verdict: {
+        inputGranularity,
+        validationGranularity,
+        geocodeGranularity: geocode?.granularity ?? Granularity.GRANULARITY_OTHER,
+        addressComplete,
+        hasUnconfirmedComponents: suspicious.length > 0 || plausibleOnly || unitDoubts.length > 0,
+        hasInferredComponents: inferred,
+        hasReplacedComponents: replaced,
+        hasSpellCorrectedComponents: spell,
+        possibleNextAction: action,
+      },
+      parsed,
+      standardized: {
+        deliveryLine: std.deliveryLine,
+        lastLine: std.lastLine,
+        singleLine: std.singleLine,
+        address: {
+          line1: std.deliveryLine,
+          line2: '',
+          city: std.fields.city,
+          state: std.fields.state,
+          postalCode: std.fields.zip && std.fields.zip4 ? `${std.fields.zip}-${std.fields.zip4}` : std.fields.zip,
+          countryCode: 'US',
+          freeform: '',
+          recipient: std.fields.recipient,
+        },
+      },
+      components,
+      geocode,
+      missingComponentTypes: [...new Set(missing)].map(componentTypeName),
+      unconfirmedComponentTypes: [...new Set(checks.filter((c) => c.level !== C.CONFIRMATION_LEVEL_CONFIRMED && (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS || c.type === T.COMPONENT_TYPE_PLACE_NAME)).map((c) => componentTypeName(c.type)))],
+      zipCandidates: [...new Set(zipCandidates)].slice(0, MAX_ZIP_CANDIDATES),
+      confidence: Math.round(Math.max(0, Math.min(1, confidence)) * 1000) / 1000,
+      source: ValidationSource.VALIDATION_SOURCE_LOCAL,
+      notes,
+    };
+  }
+
+  private zipNames(rec: ZipRecord): string[] {
+    return [rec.city, ...rec.alternates];
+  }
+
+  /** A different place of the same state close to the ZIP (vanity names such as HOLLYWOOD for LOS ANGELES ZIPs). */
+  private isNearbyPlace(city: string, rec: ZipRecord): boolean {
+    if (rec.lat === undefined || rec.lon === undefined) return false;
+    for (const z of this.zipdb.zipsFor(city, rec.state)) {
+      const r = this.zipdb.lookup(z);
+      if (r?.lat !== undefined && distanceKm(rec.lat, rec.lon, r.lat, r.lon!) <= NEARBY_CITY_KM) return true;
+    }
+    return false;
+  }
+
+  /** The single closest name within the spelling budget, or undefined (none, or a tie). */
+  private closest(name: string, candidates: readonly string[]): string | undefined {
+    // Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW").
+    const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
+    const key = spellKey(name);
+    const budget = spellingBudget(key.length);
+    if (budget === 0) return undefined;
+    let best: string | undefined;
+    let bestD = budget + 1;
+    let tie = false;
+    for (const c of candidates) {
+      const d = editDistance(key, spellKey(c), budget);
+      if (d < bestD) {
+        best = c;
+        bestD = d;
+        tie = false;
+      } else if (d === bestD && best !== undefined && cityKey(c) !== cityKey(best)) {
+        tie = true;
+      }
+    }
+    return bestD <= budget && !tie ? best : undefined;
+  }
+
+  private correctState(text: string): string | undefined {
+    const names = [...STATE_NAME_BY_CODE.entries()];
+    let best: string | undefined;
+    let bestD = 3;
+    for (const [code, name] of names) {
+      const budget = spellingBudget(name.length);
+      const d = editDistance(text, name, budget);
+      if (d <= budget && d < bestD) {
+        best = code;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The written ZIP disagrees with a city and state that agree with each other. One candidate ZIP one
+   * edit away (a typo) replaces it; otherwise it is marked suspicious and candidates are listed.
+   */
+  private resolveZipConflict(zip: string, cityZips: string[], zipCheck: { text: string; level: ConfirmationLevel; replaced?: boolean; original: string }, notes: string[], candidates: string[], city: string, state: string): ZipRecord | undefined {
+    const near = cityZips.filter((z) => editDistance(z, zip, 1) <= 1);
+    if (near.length === 1) {
+      const fixed = near[0]!;
+      zipCheck.original = zipCheck.original || zip;
+      zipCheck.text = fixed;
+      zipCheck.level = C.CONFIRMATION_LEVEL_CONFIRMED;
+      zipCheck.replaced = true;
+      notes.push(`ZIP ${zip} does not belong to ${city}, ${state}: replaced by ${fixed} (one digit away)`);
+      return this.zipdb.lookup(fixed);
+    }
+    zipCheck.level = C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS;
+    candidates.push(...this.nearestCandidates(zip, cityZips));
+    notes.push(`ZIP ${zip} does not belong to ${city}, ${state} (candidates listed)`);
+    return undefined;
+  }
+
+  /** Candidate ZIPs ordered by numeric closeness to the written one. */
+  private nearestCandidates(zip: string, zips: string[]): string[] {
+    const n = Number(zip);
+    return [...zips].sort((a, b) => (Number.isFinite(n) ? Math.abs(Number(a) - n) - Math.abs(Number(b) - n) : a.localeCompare(b))).slice(0, MAX_ZIP_CANDIDATES);
+  }
+
+  /** Form checks of the delivery line for its kind; returns whether it is complete. */
+  private checkDeliveryLine(parse: Parse, kind: AddressKind, checks: Check[], missing: ComponentType[], notes: string[]): boolean {
+    const f = parse.fields;
+    const plausible = (type: ComponentType, text: string) => checks.push({ type, text: pub28Words(text), original: text, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE });
+    const suspicious = (type: ComponentType, text: string, note: string) => {
+      checks.push({ type, text: pub28Words(text), original: text, level: C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS });
+      notes.push(note);
+    };
+    let complete = true;
+    switch (kind) {
+      case AddressKind.ADDRESS_KIND_STREET: {
+        if (f.addressNumber) {
+          if (/\d/.test(f.addressNumber) || /^(ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN)$/i.test(f.addressNumber)) plausible(T.COMPONENT_TYPE_ADDRESS_NUMBER, f.addressNumber);
+          else suspicious(T.COMPONENT_TYPE_ADDRESS_NUMBER, f.addressNumber, `house number "${f.addressNumber}" has no digits`);
+        } else {
+          missing.push(T.COMPONENT_TYPE_ADDRESS_NUMBER);
+          complete = false;
+        }
+        if (f.streetName) plausible(T.COMPONENT_TYPE_STREET_NAME, f.streetName);
+        else {
+          missing.push(T.COMPONENT_TYPE_STREET_NAME);
+          complete = false;
+        }
+        if (f.streetType) {
+          if (SUFFIX_ABBREVIATION.has(pub28Words(f.streetType))) plausible(T.COMPONENT_TYPE_STREET_NAME_POST_TYPE, f.streetType);
+          else suspicious(T.COMPONENT_TYPE_STREET_NAME_POST_TYPE, f.streetType, `"${f.streetType}" is not a USPS street suffix`);
+        }
+        break;
+      }
+      case AddressKind.ADDRESS_KIND_PO_BOX:
+        if (f.poBox) plausible(T.COMPONENT_TYPE_USPS_BOX_ID, f.poBox);
+        else {
+          missing.push(T.COMPONENT_TYPE_USPS_BOX_ID);
+          complete = false;
+        }
+        break;
+      case AddressKind.ADDRESS_KIND_RURAL_ROUTE:
+      case AddressKind.ADDRESS_KIND_MILITARY:
+        if (/\d/.test(f.ruralRoute)) plausible(T.COMPONENT_TYPE_USPS_BOX_GROUP_ID, f.ruralRoute);
+        else {
+          missing.push(T.COMPONENT_TYPE_USPS_BOX_GROUP_ID);
+          complete = false;
+        }
+        if (f.poBox) plausible(T.COMPONENT_TYPE_USPS_BOX_ID, f.poBox);
+        else if (kind === AddressKind.ADDRESS_KIND_MILITARY) {
+          missing.push(T.COMPONENT_TYPE_USPS_BOX_ID);
+          complete = false;
+        }
+        break;
+      case AddressKind.ADDRESS_KIND_GENERAL_DELIVERY:
+        break;
+      case AddressKind.ADDRESS_KIND_INTERSECTION:
+        notes.push('an intersection is not a deliverable address');
+        complete = false;
+        break;
+      default:
+        missing.push(T.COMPONENT_TYPE_ADDRESS_NUMBER, T.COMPONENT_TYPE_STREET_NAME);
+        notes.push('no street address, PO box or rural route found');
+        complete = false;
+    }
+    // Every designator / identifier pair of the line ("STE 100 PMB 1092").
+    for (const [designatorText, id] of unitPairs(parse.tokens)) {
+      const designator = UNIT_DESIGNATOR.get(pub28Words(designatorText)) ?? (designatorText === '#' ? '#' : undefined);
+      if (designatorText && !designator) {
+        plausible(T.COMPONENT_TYPE_OCCUPANCY_TYPE, designatorText);
+        this.unitDoubts.push(`"${designatorText}" is not a USPS secondary unit designator`);
+      } else if (designatorText) plausible(T.COMPONENT_TYPE_OCCUPANCY_TYPE, designatorText);
+      if (id) plausible(T.COMPONENT_TYPE_OCCUPANCY_IDENTIFIER, id);
+      else if (designator && !UNIT_WITHOUT_ID.has(designator) && designator !== '#') this.unitDoubts.push(`unit designator ${designator} without a unit number`);
+    }
+    return complete;
+  }
+
+  private inputGranularity(parse: Parse): Granularity {
+    const f = parse.fields;
+    switch (parse.kind) {
+      case AddressKind.ADDRESS_KIND_STREET:
+        if (f.addressNumber && f.streetName) return f.unitId || (f.unitType && UNIT_WITHOUT_ID.has(UNIT_DESIGNATOR.get(pub28Words(f.unitType)) ?? '')) ? Granularity.GRANULARITY_SUB_PREMISE : Granularity.GRANULARITY_PREMISE;
+        return Granularity.GRANULARITY_ROUTE;
+      case AddressKind.ADDRESS_KIND_PO_BOX:
+      case AddressKind.ADDRESS_KIND_RURAL_ROUTE:
+      case AddressKind.ADDRESS_KIND_MILITARY:
+        return f.poBox || f.ruralRoute ? Granularity.GRANULARITY_PREMISE : Granularity.GRANULARITY_ROUTE;
+      case AddressKind.ADDRESS_KIND_GENERAL_DELIVERY:
+        return Granularity.GRANULARITY_POSTAL_CODE;
+      case AddressKind.ADDRESS_KIND_INTERSECTION:
+        return Granularity.GRANULARITY_ROUTE;
+      default:
+        if (f.zip) return Granularity.GRANULARITY_POSTAL_CODE;
+        if (f.city) return Granularity.GRANULARITY_LOCALITY;
+        if (f.state) return Granularity.GRANULARITY_ADMINISTRATIVE_AREA;
+        return Granularity.GRANULARITY_OTHER;
+    }
+  }
+}
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;

@@ -1,0 +1,330 @@
+// The progressive pipeline, cheapest tier first: overrides → junk → exclusion lists → legal forms and
+// professional suffixes → person-name evidence → statistical model. A rule tier decides only when its
+// rule's measured precision reaches the threshold (0.999 by default); otherwise its hits become evidence
+// and the next tier looks. Every answer carries the evidence that decided it and a calibrated confidence.
+import { PayeeSubtype, PayeeType, type Evidence } from '@clarity/proto/clarity/common/v1/types.js';
+import { ClassificationTier, type Classification, type ExclusionHit, type IndustryClassification } from '@clarity/proto/clarity/classification/v1/classification.js';
+import { exclusionRulePrior } from './exclusion-defaults.js';
+import type { ExclusionMatcher } from './exclusions.js';
+import type { Lexicons } from './lexicons.js';
+import { MAX_FEATURES, MODEL_CLASSES, extractFeatures, type ModelScore, type NameModel } from './model.js';
+import { normalizeName, type NormalizedName } from './normalize.js';
+import type { OverrideMatcher } from './overrides.js';
+import type { RuleStats } from './rule-stats.js';
+import { junkHit, legalFormHits, nonLatinHit, personHits, professionalHit } from './rules.js';
+import { TYPE_NAMES, evidence, subtypeFits, type RuleHit, type TierName } from './types.js';
+
+const { PAYEE_TYPE_INDIVIDUAL: IND, PAYEE_TYPE_BUSINESS: BUS, PAYEE_TYPE_GOVERNMENT: GOV, PAYEE_TYPE_UNKNOWN: UNK, PAYEE_TYPE_UNSPECIFIED: ANY } = PayeeType;
+const S = PayeeSubtype;
+
+/** Version of the hand-written rules in this package (bump on any change to rules.ts / the tiers). */
+export const RULES_VERSION = 'rules-1';
+
+export interface IndustryAssigner {
+  assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined;
+}
+
+export interface ClassifierParts {
+  lex: Lexicons;
+  model: NameModel;
+  subtypeModel?: NameModel;
+  stats: RuleStats;
+  exclusions: ExclusionMatcher;
+  overrides: OverrideMatcher;
+  industry?: IndustryAssigner;
+  /** A rule decides only when its measured precision is at least this (default 0.999). */
+  minRulePrecision: number;
+}
+
+export interface ClassifyOptions {
+  skipIndustry?: boolean;
+}
+
+const TIER_ENUM: Record<TierName, ClassificationTier> = {
+  override: ClassificationTier.CLASSIFICATION_TIER_OVERRIDE,
+  junk: ClassificationTier.CLASSIFICATION_TIER_JUNK,
+  exclusion: ClassificationTier.CLASSIFICATION_TIER_EXCLUSION,
+  legal_form: ClassificationTier.CLASSIFICATION_TIER_LEGAL_FORM,
+  person_name: ClassificationTier.CLASSIFICATION_TIER_PERSON_NAME,
+  model: ClassificationTier.CLASSIFICATION_TIER_MODEL,
+  llm: ClassificationTier.CLASSIFICATION_TIER_LLM,
+};
+
+const TIER_ORDER = ['exclusion', 'legal_form', 'person_name'] as const;
+
+/** Legal forms only companies use: the subtype model is not asked about them. */
+const FOR_PROFIT_FORMS = new Set(['legal_form.llc', 'legal_form.llp', 'legal_form.lllp', 'legal_form.pllc', 'legal_form.pc', 'legal_form.lp', 'legal_form.and_sons']);
+const SUBTYPE_MODEL_CLASSES = [S.PAYEE_SUBTYPE_BUSINESS, S.PAYEE_SUBTYPE_NONPROFIT, S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION];
+
+/** Government subtypes from most to least specific, for picking among several exclusion hits. */
+const GOV_SUBTYPE_ORDER = [
+  S.PAYEE_SUBTYPE_TAX_AUTHORITY, S.PAYEE_SUBTYPE_COURT, S.PAYEE_SUBTYPE_SCHOOL_DISTRICT, S.PAYEE_SUBTYPE_TRIBAL, S.PAYEE_SUBTYPE_INTERSTATE,
+  S.PAYEE_SUBTYPE_SPECIAL_DISTRICT, S.PAYEE_SUBTYPE_FEDERAL, S.PAYEE_SUBTYPE_STATE, S.PAYEE_SUBTYPE_COUNTY, S.PAYEE_SUBTYPE_CITY,
+  S.PAYEE_SUBTYPE_UTILITY, S.PAYEE_SUBTYPE_LOCAL,
+];
+const BUS_SUBTYPE_ORDER = [
+  S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION, S.PAYEE_SUBTYPE_INSURANCE, S.PAYEE_SUBTYPE_UTILITY, S.PAYEE_SUBTYPE_TRUST_OR_ESTATE, S.PAYEE_SUBTYPE_NONPROFIT,
+];
+
+/** A rule hit of the exclusion, legal-form or person tiers, with what it conflicts with. */
+export interface TierHit extends RuleHit {
+  /** Another strong hit implies a different type (outside this hit's words): this one may not decide. */
+  contested: boolean;
+  /** For exclusion hits: the matched rule. */
+  exclusion?: ExclusionHit & { impliesType: PayeeType };
+}
+
+interface Scored extends TierHit {
+  confidence: number;
+  decisive: boolean;
+}
+
+/**
+ * Every hit of the exclusion, legal-form/professional and person tiers for a name, each marked contested
+ * when another strong hit (declared precision ≥ 0.9) implies a different type through other words:
+ * "CITY OF DEER PARK FCU" (city vs credit union), "BOYS & GIRLS CLUB OF MISSOULA COUNTY".
+ */
+export function collectRuleHits(norm: NormalizedName, lex: Lexicons, exclusions: ExclusionMatcher): TierHit[] {
+  const hits: TierHit[] = [];
+  for (const m of exclusions.match(norm)) {
+    const r = m.rule;
+    hits.push({
+      tier: 'exclusion', ruleId: `exclusion.${r.id}`, type: r.impliesType, subtype: r.impliesSubtype, detail: `${r.list} list, ${r.category}: ${r.reason}`,
+      matched: m.matched, prior: exclusionRulePrior(r.id, r.keyword, r.match), contested: false,
+      exclusion: { ruleId: r.id, list: r.list, category: r.category, keyword: r.keyword, reason: r.reason, impliesType: r.impliesType },
+    });
+  }
+  const legal = legalFormHits(norm, lex);
+  const prof = professionalHit(norm, lex, legal);
+  // The tiers build fresh objects: mark them in place rather than copying.
+  if (prof) hits.push(Object.assign(prof, { contested: false }));
+  for (const h of legal) hits.push(Object.assign(h, { contested: false }));
+  for (const h of personHits(norm, lex)) hits.push(Object.assign(h, { contested: false }));
+  if (hits.length < 2) return hits;
+  for (const h of hits) {
+    if (h.type === ANY) continue;
+    const mine = ` ${h.matched} `;
+    // Contested by a strong hit of another type, unless that hit's words lie inside this one's
+    // ("INCORPORATED VILLAGE OF" is not contested by INCORPORATED; INCORPORATED is contested by it).
+    for (const g of hits) {
+      if (g !== h && g.type !== ANY && g.type !== h.type && g.prior >= 0.9 && g.tier !== 'person_name' && !mine.includes(` ${g.matched} `)) {
+        h.contested = true;
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+/** The rule hits as model features: each rule, and each (tier, implied type, contested) combination. */
+export function modelHitKeys(hits: readonly TierHit[]): string[] {
+  const keys: string[] = [];
+  for (const h of hits) {
+    if (h.type === ANY) continue;
+    keys.push(`${h.ruleId}${h.contested ? '!' : ''}`, `${h.tier}|${h.type}|${h.contested ? 1 : 0}`);
+  }
+  return keys;
+}
+
+export interface ClassifyOutcome {
+  classification: Classification;
+  /** The model's scores, when the model ran. */
+  model?: ModelScore;
+}
+
+export class PayeeClassifier {
+  /** One feature extraction per name, shared by the type model and the subtype model. */
+  private readonly featureBuf = new Uint32Array(MAX_FEATURES);
+  private nFeatures = 0;
+
+  constructor(readonly parts: ClassifierParts) {}
+
+  private features(norm: NormalizedName, hits: readonly TierHit[]): Uint32Array {
+    this.nFeatures = extractFeatures(norm, this.parts.lex, this.featureBuf, modelHitKeys(hits));
+    return this.featureBuf;
+  }
+
+  /** A classifier with other lists (after an edit); the heavy parts are shared. */
+  withLists(exclusions: ExclusionMatcher, overrides: OverrideMatcher): PayeeClassifier {
+    return new PayeeClassifier({ ...this.parts, exclusions, overrides });
+  }
+
+  get modelVersion(): string {
+    return `${RULES_VERSION}/${this.parts.model.meta.version}`;
+  }
+
+  /** Adds the measured confidence to a freshly built hit (in place). */
+  private score(hit: RuleHit | TierHit): Scored {
+    const confidence = this.parts.stats.confidence(hit.ruleId, hit.prior);
+    const s = hit as Scored;
+    if (s.contested === undefined) s.contested = false;
+    s.confidence = confidence;
+    s.decisive = confidence >= this.parts.minRulePrecision;
+    return s;
+  }
+
+  /** Classifies one cleaned, non-empty name. */
+  classify(name: string, options: ClassifyOptions = {}): ClassifyOutcome {
+    const { lex, exclusions, overrides } = this.parts;
+    const norm = normalizeName(name);
+    const base = (): Classification => ({
+      payeeType: UNK,
+      subtype: S.PAYEE_SUBTYPE_UNSPECIFIED,
+      confidence: 0,
+      decidedBy: ClassificationTier.CLASSIFICATION_TIER_UNSPECIFIED,
+      evidence: [],
+      exclusion: { excluded: false, hits: [], listsVersion: exclusions.version },
+      industry: undefined,
+      unknownReason: '',
+      normalizedName: norm.display,
+      modelVersion: this.modelVersion,
+    });
+
+    // 1. User overrides.
+    const ov = overrides.match(norm);
+    if (ov) {
+      const c = base();
+      const o = ov.override;
+      c.payeeType = o.payeeType;
+      c.subtype = o.subtype;
+      c.confidence = 1;
+      c.decidedBy = ClassificationTier.CLASSIFICATION_TIER_OVERRIDE;
+      c.evidence.push(evidence('override', `override.${o.id}`, o.note ? `user override: ${o.note}` : 'user override', ov.matched, 1));
+      if (o.excluded) {
+        c.exclusion!.excluded = true;
+        c.exclusion!.hits.push({ ruleId: `override.${o.id}`, list: 'override', category: 'override', keyword: o.pattern, reason: o.note || 'excluded by a user override' });
+      }
+      if (o.payeeType === UNK) c.unknownReason = o.note || 'set to UNKNOWN by a user override';
+      else if (!options.skipIndustry) c.industry = this.parts.industry?.assign(norm, c.payeeType, c.subtype);
+      return { classification: c };
+    }
+
+    // 2. Junk / not a name / non-Latin.
+    const junk = nonLatinHit(norm) ?? junkHit(norm, name);
+    if (junk) {
+      const c = base();
+      const s = this.score(junk);
+      c.payeeType = junk.type;
+      c.subtype = junk.subtype;
+      c.confidence = s.confidence;
+      c.decidedBy = TIER_ENUM[junk.tier];
+      c.unknownReason = junk.unknownReason ?? '';
+      c.evidence.push(evidence(junk.tier, junk.ruleId, junk.detail, junk.matched, s.confidence));
+      return { classification: c };
+    }
+    const hits = collectRuleHits(norm, lex, exclusions).map((h) => this.score(h));
+    if (norm.otherLetters > 0) {
+      hits.push({ ...this.score({ tier: 'junk', ruleId: 'junk.mixed_script', type: ANY, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail: `characters in ${norm.otherScript ?? 'a non-Latin script'} were ignored; the Latin part was classified`, matched: norm.otherText.slice(0, 40), prior: 0.5 }), decisive: false });
+    }
+    // 3-5. Exclusion lists, then legal forms and professional suffixes, then person-name evidence: the first
+    // tier with decisive, uncontested hits that agree on the type decides.
+    let decision: Scored | undefined;
+    for (const tier of TIER_ORDER) {
+      let best: Scored | undefined;
+      let agree = true;
+      for (const h of hits) {
+        if (h.tier !== tier || !h.decisive || h.contested || h.type === ANY) continue;
+        if (best && h.type !== best.type) agree = false;
+        if (!best || h.confidence > best.confidence) best = h;
+      }
+      if (best) {
+        if (agree) decision = best;
+        break;
+      }
+    }
+
+    const c = base();
+    let model: ModelScore | undefined;
+    if (decision) {
+      c.payeeType = decision.type;
+      c.subtype = decision.subtype;
+      c.confidence = decision.confidence;
+      c.decidedBy = TIER_ENUM[decision.tier];
+    } else {
+      // 6. The statistical model.
+      model = this.parts.model.scoreFeatures(this.features(norm, hits), this.nFeatures);
+      c.payeeType = MODEL_CLASSES[model.best];
+      c.confidence = model.confidence;
+      c.decidedBy = ClassificationTier.CLASSIFICATION_TIER_MODEL;
+      c.subtype = S.PAYEE_SUBTYPE_UNSPECIFIED;
+    }
+    this.finish(c, norm, hits, decision, model, options);
+    return { classification: c, model };
+  }
+
+  /**
+   * The answer for a type decided elsewhere (the LLM): the same rule hits, exclusion agreement, subtype
+   * refinement and industry as a local answer of that type. Returns undefined for a name the local
+   * tiers treat as junk or override (those never go to the LLM).
+   */
+  classifyAs(name: string, type: PayeeType, subtype: PayeeSubtype, options: ClassifyOptions = {}): Classification | undefined {
+    const norm = normalizeName(name);
+    const hits = collectRuleHits(norm, this.parts.lex, this.parts.exclusions).map((h) => this.score(h));
+    const c: Classification = {
+      payeeType: type, subtype, confidence: 0, decidedBy: ClassificationTier.CLASSIFICATION_TIER_LLM, evidence: [],
+      exclusion: { excluded: false, hits: [], listsVersion: this.parts.exclusions.version }, industry: undefined, unknownReason: '',
+      normalizedName: norm.display, modelVersion: this.modelVersion,
+    };
+    if (type === UNK) return c;
+    this.finish(c, norm, hits, undefined, undefined, options);
+    return c;
+  }
+
+  /** Subtype, exclusion outcome, evidence order and industry for a decided type. */
+  finish(c: Classification, norm: NormalizedName, hits: Scored[], decision: Scored | undefined, model: ModelScore | undefined, options: ClassifyOptions): void {
+    const type = c.payeeType;
+    // Subtype: the deciding rule's, else the most specific subtype that fits among the evidence.
+    if (c.subtype === S.PAYEE_SUBTYPE_UNSPECIFIED || !subtypeFits(type, c.subtype)) {
+      c.subtype = S.PAYEE_SUBTYPE_UNSPECIFIED;
+      const fitting = hits.filter((h) => h.subtype !== S.PAYEE_SUBTYPE_UNSPECIFIED && subtypeFits(type, h.subtype) && (h.type === type || h.type === ANY));
+      if (type === GOV) c.subtype = GOV_SUBTYPE_ORDER.find((s) => fitting.some((h) => h.subtype === s)) ?? S.PAYEE_SUBTYPE_UNSPECIFIED;
+      else if (type === BUS) c.subtype = BUS_SUBTYPE_ORDER.find((s) => fitting.some((h) => h.subtype === s)) ?? S.PAYEE_SUBTYPE_BUSINESS;
+      else if (type === IND) c.subtype = fitting.some((h) => h.subtype === S.PAYEE_SUBTYPE_SOLE_PROPRIETOR) ? S.PAYEE_SUBTYPE_SOLE_PROPRIETOR : S.PAYEE_SUBTYPE_PERSON;
+    }
+    // BUSINESS with no specific subtype evidence: the subtype model tells nonprofits and financial institutions
+    // from companies ("FRIENDS IN ADOPTION INC" is a nonprofit). An LLC/LLP/PLLC/PC form keeps "business".
+    let subtypeEvidence: Evidence | undefined;
+    if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && this.parts.subtypeModel && !hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId))) {
+      const sm = this.parts.subtypeModel.scoreFeatures(model ? this.featureBuf : this.features(norm, hits), this.nFeatures);
+      const p = sm.probs;
+      if (sm.best !== 0) c.subtype = SUBTYPE_MODEL_CLASSES[sm.best]!;
+      subtypeEvidence = evidence('model', 'model.subtype_lr', `subtype model: business ${p[0].toFixed(3)}, nonprofit ${p[1].toFixed(3)}, financial_institution ${p[2].toFixed(3)}`, norm.display, p[sm.best]);
+    }
+    if (type === GOV && decision?.tier === 'exclusion') {
+      // Several government hits: report the most specific subtype ("COUNTY TREASURER" is a tax authority, not just a county).
+      const govSubs = hits.filter((h) => h.type === GOV && h.exclusion && !h.contested).map((h) => h.subtype);
+      c.subtype = GOV_SUBTYPE_ORDER.find((s) => govSubs.includes(s)) ?? c.subtype;
+    }
+    // Exclusion outcome: hits whose implied type agrees with the answer (a government keyword inside a
+    // nonprofit's name is a false positive and stays evidence only).
+    for (const h of hits) {
+      if (!h.exclusion) continue;
+      const agrees = h.exclusion.impliesType === ANY || h.exclusion.impliesType === type;
+      if (agrees) {
+        const { impliesType: _t, ...hit } = h.exclusion;
+        c.exclusion!.hits.push(hit);
+      } else {
+        h.detail += ` (not applied: the payee is ${TYPE_NAMES[type]})`;
+      }
+    }
+    c.exclusion!.excluded = c.exclusion!.hits.length > 0;
+    // Evidence, strongest first: the deciding rule, then by weight.
+    const ev: Evidence[] = [];
+    if (decision) ev.push(evidence(decision.tier, decision.ruleId, decision.detail, decision.matched, decision.confidence));
+    if (model) {
+      const p = model.probs;
+      ev.push(
+        evidence(
+          'model', 'model.char_ngram_lr',
+          `character n-gram logistic regression: INDIVIDUAL ${p[0].toFixed(3)}, BUSINESS ${p[1].toFixed(3)}, GOVERNMENT ${p[2].toFixed(3)} (calibrated ${model.confidence.toFixed(3)})`,
+          norm.display, model.confidence,
+        ),
+      );
+    }
+    if (subtypeEvidence) ev.push(subtypeEvidence);
+    const rest = hits.filter((h) => h !== decision).sort((a, b) => b.confidence - a.confidence);
+    for (const h of rest) ev.push(evidence(h.tier, h.ruleId, h.detail, h.matched, h.confidence));
+    c.evidence = ev;
+    if (!options.skipIndustry && type !== UNK && this.parts.industry) c.industry = this.parts.industry.assign(norm, type, c.subtype);
+  }
+}

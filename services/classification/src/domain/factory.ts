@@ -1,0 +1,28 @@
+// Loads the committed artifacts once: lexicons, model, rule statistics, industry tables.
+import { existsSync } from 'node:fs';
+import { IndustryClassifier } from './industry.js';
+import { DATA_DIR, Lexicons } from './lexicons.js';
+import { NameModel } from './model.js';
+import { RuleStats } from './rule-stats.js';
+
+export interface StaticParts {
+  lex: Lexicons;
+  model: NameModel;
+  /** BUSINESS subtype model (business / nonprofit / financial_institution), when the artifact exists. */
+  subtypeModel?: NameModel;
+  stats: RuleStats;
+  industry: IndustryClassifier;
+  minRulePrecision: number;
+}
+
+let cached: StaticParts | undefined;
+
+/** The committed artifacts (loaded once per process; ~0.5 s). */
+export function loadClassifierParts(minRulePrecision = 0.999): StaticParts {
+  if (!cached) {
+    const lex = Lexicons.load();
+    const subtypeModel = existsSync(`${DATA_DIR}subtype-model.json`) ? NameModel.load(lex, DATA_DIR, 'subtype-model') : undefined;
+    cached = { lex, model: NameModel.load(lex), subtypeModel, stats: RuleStats.load(), industry: IndustryClassifier.load(), minRulePrecision };
+  }
+  return { ...cached, minRulePrecision };
+}

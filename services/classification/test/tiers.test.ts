@@ -1,0 +1,265 @@
+// Unit tests per tier with real-world payee names, against the committed artifacts.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ClassificationTier, KeywordMatch } from '@clarity/proto/clarity/classification/v1/classification.js';
+import { PayeeSubtype as S, PayeeType as T } from '@clarity/proto/clarity/common/v1/types.js';
+import { PayeeClassifier } from '../src/domain/classifier.js';
+import { defaultExclusionRuleData, defaultExclusionRules } from '../src/domain/exclusion-defaults.js';
+import { ExclusionMatcher } from '../src/domain/exclusions.js';
+import { loadClassifierParts } from '../src/domain/factory.js';
+import { calibrate, extractFeatures } from '../src/domain/model.js';
+import { normalizeName } from '../src/domain/normalize.js';
+import { OverrideMatcher } from '../src/domain/overrides.js';
+import { junkHit, nonLatinHit } from '../src/domain/rules.js';
+
+const parts = loadClassifierParts();
+const classifier = new PayeeClassifier({ ...parts, exclusions: new ExclusionMatcher(defaultExclusionRuleData(), 'test'), overrides: new OverrideMatcher([]) });
+const classify = (name: string) => classifier.classify(name).classification;
+const ruleIds = (name: string) => classify(name).evidence.map((e) => e.ruleId);
+
+describe('normalization', () => {
+  it('folds case, accents, ampersands and punctuation, and keeps the comma of "LAST, FIRST"', () => {
+    assert.equal(normalizeName('Bank of America, N.A.').display, 'BANK OF AMERICA, NA');
+    assert.equal(normalizeName('Peña & Søn Café').key, 'PENA AND SON CAFE');
+    assert.equal(normalizeName("O'Brien-Smith,  JOHN").display, 'OBRIEN SMITH, JOHN');
+    assert.equal(normalizeName('Wardlaw Lawn &Amp; Tree Service').key, 'WARDLAW LAWN AND TREE SERVICE');
+    assert.deepEqual(normalizeName('VERA, ELIZABETH').commas, [0]);
+  });
+  it('counts letters of other scripts without putting them in the words', () => {
+    const n = normalizeName('ACME 株式会社');
+    assert.equal(n.key, 'ACME');
+    assert.equal(n.otherLetters, 4);
+    assert.equal(n.otherScript, 'Han');
+  });
+});
+
+describe('junk tier', () => {
+  for (const [name, rule] of [
+    ['NULL', 'junk.placeholder'], ['TAXPAYER', 'junk.placeholder'], ['CURRENT OWNER', 'junk.placeholder'], ['N/A', 'junk.placeholder'],
+    ['123456', 'junk.number'], ['12-3456789', 'junk.tax_id'], ['123 Main St', 'junk.address'], ['4066 SHELBURNE RD STE 2', 'junk.address'],
+    ['PO BOX 1234', 'junk.address'], ['XXXX', 'junk.repeated'], ['john@example.com', 'junk.email'], ['---', 'junk.no_letters'],
+  ] as const) {
+    it(`"${name}" is UNKNOWN (${rule})`, () => {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_UNKNOWN);
+      assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_JUNK);
+      assert.equal(c.evidence[0]!.ruleId, rule);
+      assert.ok(c.unknownReason.length > 10, 'a reason is given');
+    });
+  }
+  it('does not call real names with numbers junk', () => {
+    for (const name of ['1ST NATIONAL BANK OF OMAHA', '84 LUMBER COMPANY', '7 ELEVEN INC', '121 FINANCIAL CREDIT UNION', '100 MAIN STREET PARTNERS LLC']) {
+      assert.equal(junkHit(normalizeName(name), name), undefined, name);
+    }
+  });
+  it('names a non-Latin script instead of guessing, but reads non-Latin legal forms', () => {
+    const ru = classify('Иванов Иван Петрович');
+    assert.equal(ru.payeeType, T.PAYEE_TYPE_UNKNOWN);
+    assert.match(ru.unknownReason, /Cyrillic/);
+    assert.equal(classify('ООО Ромашка').payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(classify('株式会社トヨタ').payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(nonLatinHit(normalizeName('Acme Holdings 株式')), undefined, 'a mostly Latin name is classified on its Latin part');
+    assert.ok(ruleIds('Acme Holdings 株式').includes('junk.mixed_script'));
+  });
+});
+
+describe('exclusion tier', () => {
+  it('ships at least the original 593 keywords, with unique ids and valid patterns', () => {
+    const rules = defaultExclusionRules();
+    assert.ok(rules.length >= 593, `${rules.length} rules`);
+    assert.equal(new Set(rules.map((r) => r.id)).size, rules.length);
+    const matcher = new ExclusionMatcher(defaultExclusionRuleData(), 'v');
+    assert.equal(matcher.size, rules.length, 'every default rule compiles');
+  });
+  it('"IRS" is a federal tax authority, excluded', () => {
+    const c = classify('IRS');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_GOVERNMENT);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_TAX_AUTHORITY);
+    assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_EXCLUSION);
+    assert.ok(c.exclusion!.excluded);
+    assert.equal(c.exclusion!.hits[0]!.list, 'government');
+  });
+  it('"City of Atlanta" is a city government, excluded', () => {
+    const c = classify('City of Atlanta');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_GOVERNMENT);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_CITY);
+    assert.ok(c.exclusion!.hits.some((h) => h.ruleId === 'government.city.p.city_of'));
+    assert.equal(c.industry?.naics?.code, '921140');
+  });
+  it('"Bank of America N.A." is a financial institution, excluded', () => {
+    const c = classify('Bank of America N.A.');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION);
+    assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_EXCLUSION);
+    assert.ok(c.exclusion!.excluded);
+    assert.equal(c.industry?.naics?.code, '522110');
+  });
+  it('tax authorities and courts get their subtype', () => {
+    assert.equal(classify('Fulton County Tax Commissioner').subtype, S.PAYEE_SUBTYPE_TAX_AUTHORITY);
+    assert.equal(classify('Clerk of Superior Court').subtype, S.PAYEE_SUBTYPE_COURT);
+  });
+  it('a government keyword inside a nonprofit name is not an exclusion', () => {
+    const c = classify('CITY OF REFUGE CHURCH');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(c.exclusion!.excluded, false);
+    assert.ok(c.evidence.some((e) => e.ruleId === 'exclusion.government.city.p.city_of' && /not applied/.test(e.detail)));
+  });
+  it('matches words, prefixes, suffixes, exact names and regular expressions', () => {
+    const rule = (id: string, keyword: string, match: KeywordMatch) => ({
+      id, list: 'l', category: 'c', keyword, match, impliesType: T.PAYEE_TYPE_UNSPECIFIED, impliesSubtype: S.PAYEE_SUBTYPE_UNSPECIFIED, reason: '', disabled: false, updateTime: new Date(0),
+    });
+    const m = new ExclusionMatcher(
+      [rule('w', 'tax office', KeywordMatch.KEYWORD_MATCH_WORDS), rule('p', 'CITY OF', KeywordMatch.KEYWORD_MATCH_PREFIX), rule('s', 'COUNTY', KeywordMatch.KEYWORD_MATCH_SUFFIX),
+        rule('x', 'IRS', KeywordMatch.KEYWORD_MATCH_EXACT), rule('r', '^AT AND T\\b', KeywordMatch.KEYWORD_MATCH_REGEX), { ...rule('d', 'ACME', KeywordMatch.KEYWORD_MATCH_WORDS), disabled: true }],
+      'v',
+    );
+    const ids = (name: string) => m.match(normalizeName(name)).map((h) => h.rule.id).sort().join(',');
+    assert.equal(ids('Dekalb County Tax Office'), 'w');
+    assert.equal(ids('City of Decatur'), 'p');
+    assert.equal(ids('Friends of the City of Decatur'), '');
+    assert.equal(ids('Cobb County'), 's');
+    assert.equal(ids('IRS'), 'x');
+    assert.equal(ids('IRS Center'), '');
+    assert.equal(ids('AT&T Mobility'), 'r');
+    assert.equal(ids('ACME'), '', 'disabled rules never match');
+  });
+});
+
+describe('legal-form and professional tier', () => {
+  it('"SMITH PLUMBING LLC" is a business (legal form), NAICS 238220 / SIC 1711', () => {
+    const c = classify('SMITH PLUMBING LLC');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_LEGAL_FORM);
+    assert.equal(c.evidence[0]!.ruleId, 'legal_form.llc');
+    assert.ok(c.confidence >= 0.999);
+    assert.equal(c.industry?.naics?.code, '238220');
+    assert.equal(c.industry?.sic?.code, '1711');
+    assert.match(c.industry!.naics!.title, /Plumbing/);
+  });
+  it('churches are nonprofits', () => {
+    for (const name of ['FIRST BAPTIST CHURCH OF ATLANTA', 'New Paradise Missionary Baptist Church', 'ST JOHNS EVANGELICAL LUTHERAN CHURCH']) {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
+      assert.equal(c.subtype, S.PAYEE_SUBTYPE_NONPROFIT, name);
+      assert.equal(c.industry?.naics?.code, '813110', name);
+    }
+  });
+  it('"CHURCH, JOHN" is a person, not a church', () => {
+    const c = classify('CHURCH, JOHN');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+  });
+  it('"James W. Trimble CPA" is a sole proprietor; with PC it is a business', () => {
+    const c = classify('James W. Trimble CPA');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_SOLE_PROPRIETOR);
+    assert.ok(c.evidence.some((e) => e.ruleId === 'professional.cpa'));
+    assert.equal(c.industry?.naics?.code, '541211');
+    const pc = classify('James W. Trimble CPA PC');
+    assert.equal(pc.payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.ok(!pc.evidence.some((e) => e.ruleId === 'professional.cpa'));
+  });
+  it('estates and trusts', () => {
+    for (const name of ['ESTATE OF JOHN DOE', 'John Smith Revocable Trust']) {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
+      assert.equal(c.subtype, S.PAYEE_SUBTYPE_TRUST_OR_ESTATE, name);
+    }
+    assert.notEqual(classify('Smith Real Estate').subtype, S.PAYEE_SUBTYPE_TRUST_OR_ESTATE);
+  });
+  it('a legal form inside a government phrase does not decide ("Inc. Village of Freeport")', () => {
+    assert.equal(classify('Inc. Village of Freeport').payeeType, T.PAYEE_TYPE_GOVERNMENT);
+  });
+});
+
+describe('person-name tier', () => {
+  it('"VERA, ELIZABETH" is a person (LAST, FIRST shape)', () => {
+    const c = classify('VERA, ELIZABETH');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_PERSON);
+    assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_PERSON_NAME);
+    assert.equal(c.normalizedName, 'VERA, ELIZABETH');
+    assert.equal(c.industry, undefined, 'a person has no industry');
+  });
+  it('"GOLDSMITH, DREWONE M" and "SMITH, JOHN, JR" are people; "Barnesville, GA" is not', () => {
+    assert.equal(classify('GOLDSMITH, DREWONE M').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+    assert.ok(ruleIds('SMITH, JOHN, JR').includes('person_name.inverted'));
+    assert.ok(!ruleIds('Barnesville, GA').includes('person_name.inverted'));
+  });
+  it('"JOHN SMITH DBA SMITH PLUMBING" is a sole proprietor with a plumbing code', () => {
+    const c = classify('JOHN SMITH DBA SMITH PLUMBING');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_SOLE_PROPRIETOR);
+    assert.ok(c.evidence.some((e) => e.ruleId === 'person_name.dba'));
+    assert.equal(c.industry?.naics?.code, '238220');
+  });
+  it('"FIRST M LAST" shapes and titles are evidence', () => {
+    assert.ok(ruleIds('Mary Ann Johnson').includes('person_name.direct'));
+    assert.ok(ruleIds('Mrs Mary Johnson').includes('person_name.title'));
+    assert.equal(classify('Robert J Michelich').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+  });
+});
+
+describe('statistical model tier', () => {
+  it('decides what the rules leave open, with a calibrated confidence and its probabilities as evidence', () => {
+    const out = classifier.classify('Thrive Hair Salon & Spa');
+    const c = out.classification;
+    assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_MODEL);
+    assert.ok(out.model);
+    assert.ok(Math.abs(out.model.probs.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    assert.ok(c.confidence > 0 && c.confidence < 1);
+    assert.equal(c.evidence[0]!.ruleId, 'model.char_ngram_lr');
+    assert.match(c.evidence[0]!.detail, /INDIVIDUAL 0\.\d+, BUSINESS 0\.\d+, GOVERNMENT 0\.\d+/);
+  });
+  it('hashes the same features for the same name, and different ones for different names', () => {
+    const a = new Uint32Array(512);
+    const b = new Uint32Array(512);
+    const na = extractFeatures(normalizeName('Acme Tree Service'), parts.lex, a);
+    const nb = extractFeatures(normalizeName('ACME TREE SERVICE'), parts.lex, b);
+    assert.deepEqual(a.slice(0, na), b.slice(0, nb), 'case does not matter');
+    const nc = extractFeatures(normalizeName('Acme Tree Services'), parts.lex, b);
+    assert.notDeepEqual(a.slice(0, na), b.slice(0, nc));
+  });
+  it('the calibration map is monotone and stays in [0,1]', () => {
+    const map = parts.model.meta.calibration;
+    let last = -1;
+    for (let p = 0.34; p <= 1; p += 0.01) {
+      const q = calibrate(map, p);
+      assert.ok(q >= last - 1e-12 && q >= 0 && q <= 1);
+      last = q;
+    }
+  });
+  it('knows government names without keywords and people without lexicon shapes', () => {
+    assert.equal(classify('Cuyahoga County').payeeType, T.PAYEE_TYPE_GOVERNMENT);
+    assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
+    assert.equal(classify('Aiichiro Nakano').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+  });
+});
+
+describe('overrides', () => {
+  it('win over every other tier, by exact normalized name or by pattern', () => {
+    const overrides = new OverrideMatcher([
+      { id: 'a', pattern: 'Acme Holdings, LLC', match: 1, payeeType: T.PAYEE_TYPE_GOVERNMENT, subtype: S.PAYEE_SUBTYPE_SPECIAL_DISTRICT, excluded: true, note: 'port authority shell', updateTime: new Date() },
+      { id: 'b', pattern: '^ZZ ', match: 2, payeeType: T.PAYEE_TYPE_UNKNOWN, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, excluded: false, note: 'inactive vendor', updateTime: new Date() },
+    ]);
+    const c2 = classifier.withLists(classifier.parts.exclusions, overrides);
+    const a = c2.classify('ACME HOLDINGS LLC').classification;
+    assert.equal(a.payeeType, T.PAYEE_TYPE_GOVERNMENT);
+    assert.equal(a.decidedBy, ClassificationTier.CLASSIFICATION_TIER_OVERRIDE);
+    assert.equal(a.confidence, 1);
+    assert.ok(a.exclusion!.excluded);
+    const b = c2.classify('ZZ Old Vendor Inc').classification;
+    assert.equal(b.payeeType, T.PAYEE_TYPE_UNKNOWN);
+    assert.equal(b.unknownReason, 'inactive vendor');
+  });
+});
+
+describe('regex prefilter', () => {
+  it('reads a necessary last word or contained word off simple patterns, and nothing off others', async () => {
+    const { regexPrefilter } = await import('../src/domain/exclusions.js');
+    assert.deepEqual([...regexPrefilter('^(?:[A-Z]+ ){1,2}COUNTY$').lastWords!], ['COUNTY']);
+    assert.deepEqual([...regexPrefilter('^(?:[A-Z]+ ){1,3}(?:TOWNSHIP|NEW YORK)$').lastWords!], ['TOWNSHIP', 'YORK']);
+    assert.equal(regexPrefilter('(?<!FOOD )\\bBANK\\b(?! STREET)').word, 'BANK');
+    assert.deepEqual(regexPrefilter('^AT AND T\\b'), {});
+    assert.deepEqual(regexPrefilter('\\bFOO\\b|\\bBAR'), {});
+  });
+});

@@ -1,0 +1,194 @@
+// clarity address <in.csv> -o <out.csv> — parse, standardize and validate every address of a CSV file
+// through the address service (ValidateBatch, 500 rows per call, a few calls in flight), keeping the input
+// columns and adding the parsed components and the verdict.
+import type { Command } from 'commander';
+import { readCsv } from '@clarity/kit';
+import {
+  AddressServiceDefinition, Granularity, PossibleNextAction, type ValidateBatchResult,
+} from '@clarity/proto/clarity/address/v1/address.js';
+import { PostalAddress } from '@clarity/proto/clarity/common/v1/payee.js';
+import { CliError, type CliContext } from '../context.js';
+import { CsvWriter, openInput } from '../io/files.js';
+import { Progress } from '../io/progress.js';
+
+/** Columns the command adds, in order. */
+export const ADDRESS_OUTPUT_COLUMNS = [
+  'recipient', 'address_number', 'street_predirection', 'street_name', 'street_type', 'street_postdirection', 'unit_type', 'unit_id',
+  'po_box', 'city', 'state', 'zip', 'zip4', 'standardized', 'granularity', 'address_complete', 'possible_next_action', 'confidence', 'error',
+] as const;
+
+/** Accepted input column names (case-insensitive) per field. */
+const INPUT_ALIASES = {
+  address: ['address', 'full_address', 'freeform', 'address_line', 'one_line_address'],
+  street: ['street', 'street_address', 'address1', 'address_1', 'line1', 'address_line1', 'address_line_1', 'addr1'],
+  street2: ['street2', 'address2', 'address_2', 'line2', 'address_line2', 'address_line_2', 'addr2'],
+  city: ['city', 'town', 'locality'],
+  state: ['state', 'st', 'state_code', 'province'],
+  zip: ['zip', 'zipcode', 'zip_code', 'postal_code', 'postalcode', 'postcode', 'zcta'],
+  recipient: ['recipient', 'care_of', 'attention', 'attn', 'ico'],
+};
+
+type Field = keyof typeof INPUT_ALIASES;
+
+interface Layout {
+  mode: 'one-line' | 'columns';
+  columns: Partial<Record<Field, string>>;
+}
+
+function detectLayout(header: string[]): Layout {
+  const lower = new Map(header.map((h) => [h.trim().toLowerCase(), h]));
+  const find = (field: Field) => INPUT_ALIASES[field].map((a) => lower.get(a)).find((h) => h !== undefined);
+  const columns: Partial<Record<Field, string>> = {};
+  for (const f of Object.keys(INPUT_ALIASES) as Field[]) {
+    const h = find(f);
+    if (h) columns[f] = h;
+  }
+  const structured = columns.city || columns.state || columns.zip;
+  if (structured && (columns.street || columns.address)) {
+    // With city/state/zip columns, an "address" column is the street line.
+    if (!columns.street) columns.street = columns.address;
+    delete columns.address;
+    return { mode: 'columns', columns };
+  }
+  if (columns.address) return { mode: 'one-line', columns };
+  throw new CliError(
+    `cannot find the address columns in the header (${header.join(', ')})`,
+    'give either a one-line `address` column, or `street, city, state, zip` columns',
+    2,
+  );
+}
+
+function toPostalAddress(record: Record<string, string>, layout: Layout): PostalAddress {
+  const get = (f: Field) => (layout.columns[f] ? (record[layout.columns[f]!] ?? '') : '');
+  if (layout.mode === 'one-line') return PostalAddress.fromPartial({ freeform: get('address'), recipient: get('recipient') });
+  return PostalAddress.fromPartial({ line1: get('street'), line2: get('street2'), city: get('city'), state: get('state'), postalCode: get('zip'), recipient: get('recipient') });
+}
+
+const enumName = (value: number, names: Record<number, string>, prefix: string) => (names[value] ?? '').replace(prefix, '');
+
+function outputRow(result: ValidateBatchResult | undefined): Record<string, string> {
+  if (!result?.result) {
+    return { error: result?.error ? `${result.error.message}` : 'no result' };
+  }
+  const r = result.result;
+  const p = r.parsed!;
+  const std = r.standardized?.address;
+  const zip = std?.postalCode ?? '';
+  return {
+    recipient: p.recipient,
+    address_number: p.addressNumber,
+    street_predirection: p.streetPredirection,
+    street_name: p.streetName,
+    street_type: p.streetType,
+    street_postdirection: p.streetPostdirection,
+    unit_type: p.unitType,
+    unit_id: p.unitId,
+    po_box: p.poBox,
+    city: std?.city || p.city,
+    state: std?.state || p.state,
+    zip: zip.slice(0, 5) || p.zip,
+    zip4: zip.length > 5 ? zip.slice(6) : p.zip4,
+    standardized: r.standardized?.singleLine ?? '',
+    granularity: enumName(r.verdict?.validationGranularity ?? 0, Granularity, 'GRANULARITY_'),
+    address_complete: r.verdict?.addressComplete ? 'true' : 'false',
+    possible_next_action: enumName(r.verdict?.possibleNextAction ?? 0, PossibleNextAction, 'POSSIBLE_NEXT_ACTION_'),
+    confidence: r.confidence.toFixed(3),
+    error: '',
+  };
+}
+
+interface Options {
+  output: string;
+  batchSize: string;
+  concurrency: string;
+  external?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('address')
+    .description('parse, standardize (USPS Pub 28) and validate the addresses of a CSV file')
+    .argument('<in.csv>', 'input CSV (.gz accepted): a one-line `address` column, or `street, city, state, zip` columns')
+    .requiredOption('-o, --output <out.csv>', 'output CSV ("-" for stdout): the input columns plus the parse and verdict')
+    .option('--batch-size <n>', 'addresses per ValidateBatch call', '500')
+    .option('--concurrency <n>', 'batch calls in flight', '4')
+    .option('--external', 'ask the external validator too, when the service has one configured')
+    .addHelpText(
+      'after',
+      `\nAdded columns: ${ADDRESS_OUTPUT_COLUMNS.join(', ')}.\nInput columns whose names collide with these are kept as input_<name>.\nMalformed CSV rows are reported on stderr with their row number and skipped.`,
+    )
+    .action(async (input: string, opts: Options) => {
+      const batchSize = Number(opts.batchSize);
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new CliError(`--batch-size: expected 1-1000, got ${opts.batchSize}`, undefined, 2);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new CliError(`--concurrency: expected 1-64, got ${opts.concurrency}`, undefined, 2);
+      const source = openInput(input);
+      const client = ctx.client(AddressServiceDefinition, 'address');
+      const progress = new Progress('address', 0);
+      let writer: CsvWriter | undefined;
+      let layout: Layout | undefined;
+      let inputColumns: string[] = [];
+      const rename = new Map<string, string>();
+      const counts = { rows: 0, malformed: 0, errors: 0, ACCEPT: 0, CONFIRM: 0, FIX: 0 };
+      let batch: Array<Record<string, string>> = [];
+      // Batch calls in flight, oldest first; results are written in input order.
+      const queue: Array<{ rows: Array<Record<string, string>>; call: Promise<{ results: ValidateBatchResult[] }> }> = [];
+      const send = (rows: Array<Record<string, string>>) => {
+        const call = client.validateBatch({ addresses: rows.map((r) => toPostalAddress(r, layout!)), options: { useExternal: Boolean(opts.external) } });
+        call.catch(() => undefined); // awaited in order below; this only marks it handled meanwhile
+        queue.push({ rows, call });
+      };
+      const writeOldest = async () => {
+        const { rows, call } = queue.shift()!;
+        const { results } = await call;
+        const byIndex = new Map(results.map((r) => [r.index, r]));
+        for (let k = 0; k < rows.length; k++) {
+          const out = outputRow(byIndex.get(k));
+          if (out.error) counts.errors += 1;
+          else counts[out.possible_next_action as 'ACCEPT' | 'CONFIRM' | 'FIX'] += 1;
+          const row: Record<string, string> = {};
+          for (const c of inputColumns) row[rename.get(c) ?? c] = rows[k]![c] ?? '';
+          await writer!.write({ ...row, ...out });
+        }
+        counts.rows += rows.length;
+        progress.update(counts.rows);
+      };
+
+      try {
+        for await (const item of readCsv(source.stream)) {
+          if (item.kind === 'error') {
+            counts.malformed += 1;
+            process.stderr.write(`row ${item.row}: ${item.message} (skipped)\n`);
+            continue;
+          }
+          if (!layout) {
+            inputColumns = Object.keys(item.record);
+            layout = detectLayout(inputColumns);
+            for (const c of inputColumns) if ((ADDRESS_OUTPUT_COLUMNS as readonly string[]).includes(c.trim().toLowerCase())) rename.set(c, `input_${c}`);
+            writer = new CsvWriter(opts.output, [...inputColumns.map((c) => rename.get(c) ?? c), ...ADDRESS_OUTPUT_COLUMNS]);
+          }
+          batch.push(item.record);
+          if (batch.length >= batchSize) {
+            send(batch);
+            batch = [];
+            if (queue.length >= concurrency) await writeOldest();
+          }
+        }
+        if (batch.length > 0) send(batch);
+        while (queue.length > 0) await writeOldest();
+      } catch (err) {
+        if (err instanceof CliError) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        throw new CliError(`address: ${message}`, /UNAVAILABLE|ECONNREFUSED|No connection/.test(message) ? 'is the address service running? start it with `npx clarity up`' : undefined);
+      } finally {
+        client.close();
+        await writer?.close();
+      }
+      if (!writer) throw new CliError(`${input} has no data rows`, undefined, 2);
+      progress.finish();
+      process.stderr.write(
+        `${counts.rows} rows → ${opts.output}: ACCEPT ${counts.ACCEPT}, CONFIRM ${counts.CONFIRM}, FIX ${counts.FIX}, errors ${counts.errors}` +
+          `${counts.malformed ? `; ${counts.malformed} malformed rows skipped` : ''}\n`,
+      );
+    });
+}

@@ -1,0 +1,88 @@
+// CSV row numbering and per-row errors; configuration validation (in-process and at process start).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, checkText, cleanText, FieldViolations, loadRuntimeConfig, readCsv, type CsvItem } from '../src/index.js';
+
+async function collect(text: string): Promise<CsvItem[]> {
+  const out: CsvItem[] = [];
+  for await (const item of readCsv(Readable.from([Buffer.from(text)]))) out.push(item);
+  return out;
+}
+
+describe('readCsv', () => {
+  test('rows are numbered as a spreadsheet shows them (header = row 1; a quoted newline stays in its row)', async () => {
+    const items = await collect('name,zip\nACME,30301\nJOE\'S DINER,30302\n"MULTI\nLINE",30303\nGAMMA\nDELTA,30304\n');
+    assert.deepEqual(
+      items.map((i) => (i.kind === 'row' ? [i.row, i.record.name] : [i.row, 'error'])),
+      [[2, 'ACME'], [3, "JOE'S DINER"], [4, 'MULTI\nLINE'], [5, 'error'], [6, 'DELTA']],
+    );
+  });
+
+  test('an unterminated quote at the end is reported, the rows before it kept', async () => {
+    const items = await collect('name,zip\nACME,30301\n"BROKEN,30302\n');
+    assert.deepEqual(items[0], { kind: 'row', row: 2, record: { name: 'ACME', zip: '30301' } });
+    assert.equal(items.at(-1)?.kind, 'error');
+  });
+
+  test('a row with the wrong number of columns names its row', async () => {
+    const items = await collect('name,zip\nACME,30301\nGAMMA\nDELTA,30304\n');
+    assert.deepEqual(items.map((i) => [i.kind, i.row]), [['row', 2], ['error', 3], ['row', 4]]);
+  });
+
+  test('BOM and CRLF are handled', async () => {
+    const items = await collect('\ufeffname,zip\r\nACME,30301\r\n');
+    assert.deepEqual(items, [{ kind: 'row', row: 2, record: { name: 'ACME', zip: '30301' } }]);
+  });
+});
+
+describe('text checks', () => {
+  test('control characters are replaced, whitespace collapsed, NFC applied', () => {
+    assert.equal(cleanText('  ACME\u0000\tINC\u200b  \r\n'), 'ACME INC');
+    assert.equal(cleanText('Cafe\u0301'), 'Café');
+  });
+  test('empty, blank and oversize values become field violations', () => {
+    const v = new FieldViolations();
+    checkText(v, '', 'payee.name', { required: true });
+    checkText(v, ' \u0001 ', 'payees[1].name', { required: true });
+    checkText(v, 'x'.repeat(20_000), 'payees[2].name', { maxLength: 1000 });
+    assert.deepEqual(v.list.map((x) => x.field), ['payee.name', 'payees[1].name', 'payees[2].name']);
+    assert.match(v.list[2]!.description, /limit is 1000/);
+  });
+});
+
+describe('configuration', () => {
+  test('bad values fail with every offending variable named', () => {
+    assert.throws(
+      () => loadRuntimeConfig('t', {}, { CLARITY_GRPC_PORT: 'abc', CLARITY_MAX_INFLIGHT: '0', CLARITY_LOG_LEVEL: 'loud' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /CLARITY_GRPC_PORT: expected an integer between 0 and 65535, got "abc"/);
+        assert.match(err.message, /CLARITY_MAX_INFLIGHT/);
+        assert.match(err.message, /CLARITY_LOG_LEVEL: expected one of/);
+        return true;
+      },
+    );
+    assert.throws(() => loadRuntimeConfig('t', {}, { MONGODB_URI: 'postgres://x' }), /MONGODB_URI/);
+    assert.throws(() => loadRuntimeConfig('t', {}, { CLARITY_TLS_CERT_FILE: '/x' }), /CLARITY_TLS_KEY_FILE/);
+  });
+
+  test('defaults: loopback, embedded store, tracing export off', () => {
+    const c = loadRuntimeConfig('t', { grpcPort: 50099 }, {});
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.grpcPort, 50099);
+    assert.deepEqual(c.store, { kind: 'embedded', dir: undefined });
+    assert.equal(c.tracing.exporter, 'none');
+  });
+
+  test('a service process with a bad variable exits non-zero at once, naming the variable', () => {
+    const entry = fileURLToPath(new URL('../../../matching/dist/src/main.js', import.meta.url));
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [entry], { env: { ...process.env, CLARITY_GRPC_PORT: '70000' }, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /CLARITY_GRPC_PORT: expected an integer between 0 and 65535, got "70000"/);
+    assert.ok(Date.now() - started < 10_000);
+  });
+});

@@ -1,0 +1,282 @@
+// One store suite, run against the embedded store (memory and file-backed) and against a real
+// MongoDB-wire server (FerretDB v1 on SQLite, installed by deploy/tools/install.sh).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DuplicateKeyError, EmbeddedStore, InvalidDocumentError, MongoStore, type Store } from '../src/store/index.js';
+import { freePort } from '../src/testing.js';
+
+interface Item {
+  _id: string;
+  kind: string;
+  n: number;
+  tags?: string[];
+  nested?: { city?: string; zip?: string };
+  at?: Date;
+  lease?: string | null;
+}
+
+const items = (): Item[] => [
+  { _id: 'a', kind: 'x', n: 1, tags: ['red', 'blue'], nested: { city: 'ATLANTA', zip: '30301' }, at: new Date('2026-01-01T00:00:00Z') },
+  { _id: 'b', kind: 'x', n: 2, tags: ['blue'], nested: { city: 'MACON' }, at: new Date('2026-02-01T00:00:00Z') },
+  { _id: 'c', kind: 'y', n: 3, at: new Date('2026-03-01T00:00:00Z') },
+  { _id: 'd', kind: 'y', n: 4, lease: null },
+];
+
+let collectionSeq = 0;
+
+function storeSuite(name: string, open: () => Promise<Store>, options: { reopen?: () => Promise<Store>; bulkSize?: number } = {}) {
+  const bulk = options.bulkSize ?? 20_000;
+  describe(`store: ${name}`, () => {
+    let store: Store;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
+    const fresh = async () => {
+      const c = store.collection<Item>(`items_${process.pid}_${collectionSeq++}`);
+      await c.putMany(items());
+      return c;
+    };
+
+    test('get, getMany (input order, missing skipped), count', async () => {
+      const c = await fresh();
+      assert.equal((await c.get('b'))?.n, 2);
+      assert.equal(await c.get('zz'), null);
+      assert.deepEqual((await c.getMany(['c', 'zz', 'a'])).map((d) => d._id), ['c', 'a']);
+      assert.equal(await c.count(), 4);
+      assert.equal(await c.count({ kind: 'x' }), 2);
+    });
+
+    test('Dates and nested objects round-trip', async () => {
+      const c = await fresh();
+      const a = await c.get('a');
+      assert.ok(a?.at instanceof Date);
+      assert.equal(a.at.toISOString(), '2026-01-01T00:00:00.000Z');
+      assert.deepEqual(a.nested, { city: 'ATLANTA', zip: '30301' });
+      assert.deepEqual(a.tags, ['red', 'blue']);
+    });
+
+    test('insert refuses a duplicate id; put replaces', async () => {
+      const c = await fresh();
+      await assert.rejects(c.insert({ _id: 'a', kind: 'z', n: 9 }), DuplicateKeyError);
+      await c.put({ _id: 'a', kind: 'z', n: 9 });
+      const a = await c.get('a');
+      assert.equal(a?.kind, 'z');
+      assert.equal(a?.tags, undefined, 'put replaces the whole document');
+    });
+
+    test('query operators, dot paths, arrays, $or/$and, null = missing', async () => {
+      const c = await fresh();
+      const ids = async (f: Record<string, unknown>) => (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+      assert.deepEqual(await ids({ n: { $gt: 1, $lte: 3 } }), ['b', 'c']);
+      assert.deepEqual(await ids({ n: { $in: [1, 4] } }), ['a', 'd']);
+      assert.deepEqual(await ids({ n: { $nin: [1, 4] } }), ['b', 'c']);
+      assert.deepEqual(await ids({ kind: { $ne: 'x' } }), ['c', 'd']);
+      assert.deepEqual(await ids({ 'nested.city': 'MACON' }), ['b']);
+      assert.deepEqual(await ids({ tags: 'blue' }), ['a', 'b']);
+      assert.deepEqual(await ids({ tags: { $exists: false } }), ['c', 'd']);
+      assert.deepEqual(await ids({ $or: [{ n: 1 }, { kind: 'y', n: { $gte: 4 } }] }), ['a', 'd']);
+      assert.deepEqual(await ids({ $and: [{ kind: 'x' }, { n: { $lt: 2 } }] }), ['a']);
+      assert.deepEqual(await ids({ lease: null }), ['a', 'b', 'c', 'd']);
+      assert.deepEqual(await ids({ at: { $gte: new Date('2026-02-01T00:00:00Z') } }), ['b', 'c']);
+    });
+
+    test('sort, skip, limit', async () => {
+      const c = await fresh();
+      const docs = await c.find({}, { sort: { kind: -1, n: 1 }, skip: 1, limit: 2 });
+      assert.deepEqual(docs.map((d) => d._id), ['d', 'a']);
+    });
+
+    test('updateOne: $set (dot path), $inc, $unset; modified only when changed; upsert with string id', async () => {
+      const c = await fresh();
+      assert.deepEqual(await c.updateOne({ _id: 'a' }, { $set: { 'nested.city': 'SAVANNAH' }, $inc: { n: 10 }, $unset: { tags: 1 } }), { matched: 1, modified: 1 });
+      const a = await c.get('a');
+      assert.equal(a?.n, 11);
+      assert.equal(a?.nested?.city, 'SAVANNAH');
+      assert.equal(a?.nested?.zip, '30301');
+      assert.equal(a?.tags, undefined);
+      assert.deepEqual(await c.updateOne({ _id: 'a' }, { $set: { n: 11 } }), { matched: 1, modified: 0 });
+      assert.deepEqual(await c.updateOne({ _id: 'nope' }, { $set: { n: 1 } }), { matched: 0, modified: 0 });
+      const up = await c.updateOne({ _id: 'e', kind: 'z' }, { $set: { n: 5 }, $setOnInsert: { tags: ['new'] } }, { upsert: true });
+      assert.equal(up.upsertedId, 'e');
+      assert.deepEqual(await c.get('e'), { _id: 'e', kind: 'z', n: 5, tags: ['new'] });
+      const generated = await c.updateOne({ kind: 'w' }, { $set: { n: 6 } }, { upsert: true });
+      assert.equal(typeof generated.upsertedId, 'string');
+      assert.equal((await c.get(generated.upsertedId!))?.kind, 'w');
+    });
+
+    test('updateMany and deleteMany', async () => {
+      const c = await fresh();
+      assert.deepEqual(await c.updateMany({ kind: 'x' }, { $inc: { n: 100 } }), { matched: 2, modified: 2 });
+      assert.deepEqual((await c.find({ n: { $gte: 100 } }, { sort: { _id: 1 } })).map((d) => d._id), ['a', 'b']);
+      assert.equal(await c.deleteMany({ kind: 'y' }), 2);
+      assert.equal(await c.count(), 2);
+      assert.equal(await c.delete('a'), true);
+      assert.equal(await c.delete('a'), false);
+    });
+
+    test('findOneAndUpdate claims one document at a time (leases)', async () => {
+      const c = await fresh();
+      const claim = () =>
+        c.findOneAndUpdate({ kind: 'x', lease: { $exists: false } }, { $set: { lease: 'worker-1' } }, { sort: { n: -1 }, returnDocument: 'after' });
+      const first = await claim();
+      const second = await claim();
+      const third = await claim();
+      assert.equal(first?._id, 'b');
+      assert.equal(first?.lease, 'worker-1');
+      assert.equal(second?._id, 'a');
+      assert.equal(third, null);
+      const before = await c.findOneAndUpdate({ _id: 'c' }, { $inc: { n: 1 } });
+      assert.equal(before?.n, 3, 'returns the document before the update by default');
+      const upserted = await c.findOneAndUpdate({ _id: 'job-1' }, { $setOnInsert: { kind: 'job', n: 0 } }, { upsert: true, returnDocument: 'after' });
+      assert.deepEqual(upserted, { _id: 'job-1', kind: 'job', n: 0 });
+    });
+
+    test('scan streams every match', async () => {
+      const c = await fresh();
+      const seen: string[] = [];
+      for await (const d of c.scan({ kind: 'x' })) seen.push(d._id);
+      assert.deepEqual(seen.sort(), ['a', 'b']);
+      let all = 0;
+      for await (const _ of c.scan()) all += 1;
+      assert.equal(all, 4);
+    });
+
+    test('indexes: equality lookups and unique constraints', async () => {
+      const c = await fresh();
+      await c.createIndex({ kind: 1, n: 1 });
+      await c.createIndex({ n: 1 }, { unique: true });
+      assert.deepEqual((await c.find({ kind: 'y', n: 3 })).map((d) => d._id), ['c']);
+      await c.put({ _id: 'c', kind: 'y', n: 30 });
+      assert.deepEqual(await c.find({ kind: 'y', n: 3 }), [], 'index follows updates');
+      assert.deepEqual((await c.find({ kind: 'y', n: 30 })).map((d) => d._id), ['c']);
+      await assert.rejects(c.insert({ _id: 'z', kind: 'x', n: 1 }), DuplicateKeyError);
+      await c.insert({ _id: 'z', kind: 'x', n: 99 });
+    });
+
+    test('bad documents and operators are refused alike', async () => {
+      const c = await fresh();
+      await assert.rejects(c.put({ _id: 'bad', kind: 'x', n: 1, nested: { 'a.b': 'x' } as never }), InvalidDocumentError);
+      await assert.rejects(c.put({ _id: '', kind: 'x', n: 1 }), InvalidDocumentError);
+      await assert.rejects(c.find({ n: { $where: 'x' } as never }), InvalidDocumentError);
+    });
+
+    test(`bulk putMany of ${bulk} documents`, async () => {
+      const c = store.collection<Item>(`bulk_${process.pid}_${collectionSeq++}`);
+      const docs = Array.from({ length: bulk }, (_, i) => ({ _id: `s${i}`, kind: i % 2 ? 'odd' : 'even', n: i }));
+      await c.putMany(docs);
+      assert.equal(await c.count(), bulk);
+      assert.equal((await c.get(`s${bulk - 1}`))?.n, bulk - 1);
+      await c.putMany(docs.slice(0, 10).map((d) => ({ ...d, n: -1 })));
+      assert.equal(await c.count({ n: -1 }), 10);
+    });
+
+    if (options.reopen) {
+      test('data survives close and reopen (latest version of each document, deletes kept)', async () => {
+        const c = store.collection<Item>('persisted');
+        await c.putMany(items());
+        await c.updateOne({ _id: 'a' }, { $set: { n: 42 } });
+        await c.delete('b');
+        await store.close();
+        store = await options.reopen!();
+        const again = store.collection<Item>('persisted');
+        assert.equal(await again.count(), 3);
+        assert.equal((await again.get('a'))?.n, 42);
+        assert.equal(await again.get('b'), null);
+        assert.ok((await again.get('c'))?.at instanceof Date);
+      });
+    }
+  });
+}
+
+storeSuite('embedded (memory)', async () => new EmbeddedStore());
+
+const dir = mkdtempSync(join(tmpdir(), 'clarity-store-'));
+storeSuite('embedded (file)', async () => new EmbeddedStore({ dir }), { reopen: async () => new EmbeddedStore({ dir }) });
+
+describe('embedded store files', () => {
+  test('a second process-level owner of a data directory is refused while the first holds it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'clarity-lock-'));
+    const first = new EmbeddedStore({ dir: d });
+    // Simulate another live process holding the lock (our parent process is alive).
+    await first.close();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(d, 'LOCK'), String(process.ppid));
+    assert.throws(() => new EmbeddedStore({ dir: d }), /in use by process/);
+    rmSync(d, { recursive: true, force: true });
+  });
+
+  test('a torn final record (crash mid-write) is dropped and later writes still land', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'clarity-torn-'));
+    const s1 = new EmbeddedStore({ dir: d });
+    await s1.collection<Item>('t').putMany(items());
+    await s1.close();
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(join(d, 't.log'), Buffer.from([200, 0, 0, 0, 1, 3]));
+    const s2 = new EmbeddedStore({ dir: d });
+    const c = s2.collection<Item>('t');
+    assert.equal(await c.count(), 4);
+    await c.put({ _id: 'e', kind: 'z', n: 5 });
+    await s2.close();
+    const s3 = new EmbeddedStore({ dir: d });
+    assert.equal((await s3.collection<Item>('t').get('e'))?.n, 5);
+    await s3.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+});
+
+// FerretDB: a real MongoDB wire protocol server, the official driver talking to it.
+const ferretBin = process.env.CLARITY_FERRETDB_BIN ?? join(process.env.HOME ?? '', '.cache/clarity/tools/bin/ferretdb');
+if (!existsSync(ferretBin) && process.env.CLARITY_REQUIRE_FERRETDB !== '0') {
+  test('FerretDB is installed for the MongoDB suite', () => {
+    assert.fail(`FerretDB binary not found at ${ferretBin}: run deploy/tools/install.sh (npm test does)`);
+  });
+} else if (existsSync(ferretBin)) {
+  let ferret: ChildProcess | undefined;
+  let uri = '';
+  const dataDir = mkdtempSync(join(tmpdir(), 'clarity-ferret-'));
+  before(async () => {
+    const port = await freePort();
+    ferret = spawn(
+      ferretBin,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dataDir}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=error',
+        `--state-dir=${dataDir}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    uri = `mongodb://127.0.0.1:${port}/`;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        const s = await MongoStore.connect(uri, 'probe', { serverSelectionTimeoutMS: 500 });
+        await s.close();
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  });
+  after(() => {
+    ferret?.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  storeSuite('MongoDB wire (FerretDB)', async () => MongoStore.connect(uri, `clarity_test_${process.pid}`), {
+    reopen: async () => MongoStore.connect(uri, `clarity_test_${process.pid}`),
+    // FerretDB v1 on SQLite upserts one statement at a time (quadratic on big batches): it proves the
+    // wire protocol, not MongoDB's bulk speed.
+    bulkSize: 500,
+  });
+}
