@@ -67,6 +67,8 @@ function trigramCodes(token: string): number[] {
   return out;
 }
 const TRIGRAM_SPACE = 37 * 37 * 37;
+/** Most vocabulary neighbours checked by edit distance per fuzzy lookup. */
+const MAX_VERIFIED = 400;
 
 export class SupplierIndex {
   // --- suppliers (slots) -------------------------------------------------------------------
@@ -531,9 +533,17 @@ export class SupplierIndex {
     const round = ++this.fuzzyRound;
     const grams = trigramCodes(token);
     const touched: number[] = [];
-    for (const g of grams) {
-      const list = this.trigramPostings[g];
-      if (list === undefined) continue;
+    // The most common trigrams ("$CO", "ING") discriminate little and cost most: skip the longest
+    // lists while enough others remain (counts are compared against what was actually walked).
+    const lists = grams.map((g) => this.trigramPostings[g] ?? []);
+    const sortedLengths = lists.map((l) => l.length).sort((a, b) => a - b);
+    const cutoff = grams.length >= 6 ? Math.max(3000, sortedLengths[grams.length - 3]! + 1) : Infinity;
+    let skipped = 0;
+    for (const list of lists) {
+      if (list.length >= cutoff) {
+        skipped += 1;
+        continue;
+      }
       for (const t of list) {
         if (this.fuzzyStamp[t] !== round) {
           this.fuzzyStamp[t] = round;
@@ -545,10 +555,23 @@ export class SupplierIndex {
     // One edit destroys at most three trigrams (a transposition four); truncations keep all but the
     // last. Short words keep few trigrams, so their candidates are checked by length and distance.
     const budget = token.length >= 6 ? 2 : 1;
-    const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1));
-    const out: Expansion[] = [];
+    const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1) - skipped);
+    // Verify the likeliest neighbours first (most shared trigrams) and at most MAX_VERIFIED of them:
+    // short words with two edits share few trigrams, so the count filter alone lets thousands through.
+    const buckets: number[][] = Array.from({ length: grams.length + 1 }, () => []);
     for (const t of touched) {
-      if (t === exact || this.fuzzyCount[t]! < minShared) continue;
+      const c = this.fuzzyCount[t]!;
+      if (t !== exact && c >= minShared) buckets[Math.min(c, grams.length)]!.push(t);
+    }
+    const ordered: number[] = [];
+    for (let c = grams.length; c >= minShared && ordered.length < MAX_VERIFIED; c--) {
+      for (const t of buckets[c]!) {
+        ordered.push(t);
+        if (ordered.length >= MAX_VERIFIED) break;
+      }
+    }
+    const out: Expansion[] = [];
+    for (const t of ordered) {
       const other = this.tokens[t]!;
       // Typos change the length by at most the budget; truncations and abbreviations are shorter
       // than the word they stand for.
@@ -561,6 +584,11 @@ export class SupplierIndex {
     if (this.expansionCache.size > 50_000) this.expansionCache.clear();
     this.expansionCache.set(token, capped);
     return withExact(capped);
+  }
+
+  /** Forgets cached fuzzy lookups (benchmarks measure cold lookups with it). */
+  clearCaches(): void {
+    this.expansionCache.clear();
   }
 
   /** All tokens live in the index right now, with their document frequency (diagnostics). */
