@@ -27,6 +27,15 @@ describe('readCsv', () => {
     assert.equal(items.at(-1)?.kind, 'error');
   });
 
+  test('numbering stays true across several malformed records', async () => {
+    const got = await collect('a,b\n1,2\n3,4,5\n6,7\n"x\ny",8\n9,9,9\n10,11\n');
+    assert.deepEqual(
+      got.map((i) => (i.kind === 'row' ? `row ${i.row}: ${i.record.a}` : `error ${i.row}`)),
+      ['row 2: 1', 'error 3', 'row 4: 6', 'row 5: x\ny', 'error 6', 'row 7: 10'],
+    );
+    assert.match((got[1] as { message: string }).message, /wrong number of columns/);
+  });
+
   test('a row with the wrong number of columns names its row', async () => {
     const items = await collect('name,zip\nACME,30301\nGAMMA\nDELTA,30304\n');
     assert.deepEqual(items.map((i) => [i.kind, i.row]), [['row', 2], ['error', 3], ['row', 4]]);

@@ -110,6 +110,19 @@ describe('HttpDependency', () => {
     assert.equal(maxConcurrent, 2);
   });
 
+  test('paths with a colon and base URLs with a prefix resolve under the base URL', async () => {
+    const seen: string[] = [];
+    const fetchStub = (async (url: string | URL | Request) => {
+      seen.push(String(url));
+      return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const root = new HttpDependency({ name: 'url-test-root', baseUrl: 'http://127.0.0.1:9', fetch: fetchStub });
+    await root.request({ method: 'POST', path: '/v1:validateAddress', query: { key: 'k' }, json: {}, parse: parseOk });
+    const prefixed = new HttpDependency({ name: 'url-test-prefix', baseUrl: 'http://127.0.0.1:9/api', fetch: fetchStub });
+    await prefixed.request({ path: 'v1/items', parse: parseOk });
+    assert.deepEqual(seen, ['http://127.0.0.1:9/v1:validateAddress?key=k', 'http://127.0.0.1:9/api/v1/items']);
+  });
+
   test('Retry-After parsing', () => {
     assert.equal(parseRetryAfter('3'), 3000);
     assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:58 GMT')), 2000);

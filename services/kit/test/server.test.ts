@@ -200,6 +200,41 @@ describe('readiness and shutdown', () => {
   });
 });
 
+describe('trace export', () => {
+  test('OTEL_TRACES_EXPORTER=otlp sends spans to the configured OTLP/HTTP endpoint (flushed at shutdown)', async () => {
+    const { createServer } = await import('node:http');
+    const bodies: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('latin1')));
+      req.on('end', () => {
+        bodies.push(`${req.url} ${body}`);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+    const script = fileURLToPath(new URL('./bin/double-server.js', import.meta.url));
+    const child = spawn(process.execPath, [script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    });
+    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    const client = createServiceClient(ClassificationServiceDefinition, (JSON.parse(first) as { address: string }).address);
+    await client.classify(payee('traced'));
+    client.close();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    receiver.close();
+    const all = bodies.join('\n');
+    assert.match(all, /^\/v1\/traces /m);
+    assert.match(all, /clarity-classification-double/);
+    assert.match(all, /ClassificationService\/Classify/);
+  });
+});
+
 describe('TLS', () => {
   test('mutual TLS: a client with a certificate signed by the CA is served; one without is refused', async () => {
     const certs = createTestCerts();

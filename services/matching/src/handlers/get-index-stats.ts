@@ -1,10 +1,21 @@
 // MatchingService.GetIndexStats
-import { unimplemented, type HandlerContext } from '@clarity/kit';
+import type { HandlerContext } from '@clarity/kit';
 import type { GetIndexStatsRequest, GetIndexStatsResponse } from '@clarity/proto/clarity/matching/v1/matching.js';
 import type { MatchingDeps } from '../server.js';
 
-export function getIndexStatsHandler(_deps: MatchingDeps) {
+export function getIndexStatsHandler(deps: MatchingDeps) {
   return async (_request: GetIndexStatsRequest, _context: HandlerContext): Promise<GetIndexStatsResponse> => {
-    throw unimplemented('GetIndexStats', 'the matching index (issue #3)');
+    const { index, sync } = deps;
+    return {
+      ready: deps.isReady(),
+      supplierCount: index.supplierCount,
+      nameCount: index.nameCount,
+      termCount: index.termCount,
+      builtTime: sync.build?.builtTime,
+      buildSeconds: sync.build?.seconds ?? 0,
+      lastSyncTime: sync.lastSyncTime,
+      updatesApplied: index.updatesApplied,
+      memoryBytes: index.memoryBytes(),
+    };
   };
 }

@@ -1,0 +1,94 @@
+// Score calibration: a logistic model over the rerank's features, fitted by
+// services/matching/scripts/fit-calibration.ts on a training query set (generated from a split of the
+// network that the benchmark's figures never use). The fitted weights live in calibration.json beside
+// this file; the probability it yields is the candidate's score.
+import fitted from './calibration.json' with { type: 'json' };
+
+export const FEATURE_NAMES = [
+  'bias',
+  'token_recall',
+  'token_precision',
+  'token_f1',
+  'token_f1_sq',
+  'edit_similarity',
+  'edit_similarity_sq',
+  'exact_folded',
+  'exact_normalized',
+  'missing_rare_query_token',
+  'extra_rare_candidate_token',
+  'number_conflict',
+  'zip_agree',
+  'zip_disagree',
+  'city_agree',
+  'city_disagree',
+  'state_agree',
+  'state_disagree',
+  'street_agree',
+  'street_disagree',
+  'margin_to_next',
+  'query_information',
+  'single_token_query',
+  'alias_variant',
+  'no_address_given',
+  'person_like_query',
+  'person_like_without_address',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export interface CalibrationModel {
+  version: number;
+  features: readonly string[];
+  weights: readonly number[];
+  /** Where the weights came from (script, seed, sizes), for the record. */
+  trainedOn: string;
+}
+
+/** Hand-set weights used until a fitted model exists (and as a sanity baseline in tests). */
+export const PRIOR_MODEL: CalibrationModel = {
+  version: 0,
+  features: FEATURE_NAMES,
+  weights: FEATURE_NAMES.map((f) =>
+    ({
+      bias: -9,
+      token_f1: 6,
+      edit_similarity: 4,
+      exact_normalized: 1.5,
+      missing_rare_query_token: -3,
+      extra_rare_candidate_token: -1.5,
+      number_conflict: -2,
+      zip_agree: 1.5,
+      zip_disagree: -1,
+      city_agree: 1,
+      city_disagree: -0.7,
+      state_disagree: -1,
+      street_agree: 1,
+      margin_to_next: 3,
+      single_token_query: -1,
+    })[f as string] ?? 0,
+  ),
+  trainedOn: 'hand-set prior',
+};
+
+/** The committed model (calibration.json); the prior when it has never been fitted. */
+export function loadCalibration(): CalibrationModel {
+  const model = fitted as CalibrationModel;
+  if (model.features.length !== model.weights.length) throw new Error('calibration.json: features and weights differ in length');
+  return model.version > 0 ? model : PRIOR_MODEL;
+}
+
+/** Maps a model onto the current feature order (unknown features weigh 0). */
+export function weightVector(model: CalibrationModel): Float64Array {
+  const w = new Float64Array(FEATURE_NAMES.length);
+  model.features.forEach((name, i) => {
+    const at = (FEATURE_NAMES as readonly string[]).indexOf(name);
+    if (at >= 0) w[at] = model.weights[i]!;
+  });
+  return w;
+}
+
+export function logistic(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}

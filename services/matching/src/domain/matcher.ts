@@ -1,0 +1,669 @@
+// Matching a payee against the index: candidate generation by IDF-weighted tokens (with typo,
+// abbreviation and split/joined-word expansions) plus an address bonus, then a rerank that aligns
+// tokens order-insensitively, measures edit similarity, compares street/city/state/ZIP and the tax
+// id, and turns those features into a calibrated probability.
+import { compareStreets, normalizeCity, stateIndex as stateIndexOf, streetKey, type StreetKey } from './address.js';
+import { FEATURE_NAMES, logistic, weightVector, type CalibrationModel } from './calibration.js';
+import { foldExact, normalizeName, normalizedKey, displayNormalized } from './normalize.js';
+import { editSimilarity, tokenSimilarity } from './similarity.js';
+import { VariantKind, type SlotInfo, type SupplierIndex } from './supplier-index.js';
+import personNames from './person-names.json' with { type: 'json' };
+
+const FIRST_NAMES = new Set(personNames.first);
+const SURNAMES = new Set(personNames.last);
+
+/** Two to four tokens, each a common first name, surname or initial, with a first name and a surname. */
+export function looksLikePerson(tokens: readonly string[]): boolean {
+  if (tokens.length < 2 || tokens.length > 4) return false;
+  let first = false;
+  let last = false;
+  for (const t of tokens) {
+    const f = FIRST_NAMES.has(t);
+    const l = SURNAMES.has(t);
+    if (!f && !l && t.length > 1) return false;
+    if (f) first = true;
+    if (l) last = true;
+  }
+  return first && last;
+}
+
+export interface MatchQuery {
+  name: string;
+  street?: string;
+  city?: string;
+  /** USPS code. */
+  state?: string;
+  /** Five digits. */
+  postalCode?: string;
+  /** Nine digits. */
+  taxId?: string;
+}
+
+export type Agreement = 1 | 0 | -1;
+
+export interface CandidateFeatures {
+  values: Float64Array;
+  nameScore: number;
+  tokenF1: number;
+  edit: number;
+  exactFolded: boolean;
+  exactNormalized: boolean;
+  zip: Agreement;
+  city: Agreement;
+  state: Agreement;
+  street: Agreement;
+  identifier: Agreement;
+}
+
+export interface ScoredCandidate {
+  slot: number;
+  variant: number;
+  info: SlotInfo;
+  matchedName: string;
+  /** Calibrated probability that this supplier is the payee. */
+  score: number;
+  matchType: 'EXACT' | 'NORMALIZED' | 'FUZZY';
+  features: CandidateFeatures;
+}
+
+export interface MatchOutcome {
+  normalizedName: string;
+  candidates: ScoredCandidate[];
+}
+
+export interface MatcherOptions {
+  /** Suppliers reranked per query. */
+  poolSize: number;
+}
+
+interface QueryToken {
+  text: string;
+  weight: number;
+  /** Exact vocabulary id, or -1. */
+  id: number;
+  expansions: Map<number, number>;
+  /** Vocabulary tokens that join this word with a neighbour, or halves of it (generation only). */
+  splitJoin: Map<number, number>;
+  /** Similarity cache against candidate token ids. */
+  simCache: Map<number, number>;
+}
+
+interface QueryVariant {
+  tokens: QueryToken[];
+  totalWeight: number;
+  sortedKey: string;
+  joined: string;
+  sortedJoined: string;
+  numbers: Set<string>;
+}
+
+interface PreparedQuery {
+  variants: QueryVariant[];
+  folded: string;
+  foldedMain: string;
+  zip: number;
+  state: string;
+  cityNorm: string;
+  cityId: number;
+  street: StreetKey | undefined;
+  taxId: string;
+  hasAddress: boolean;
+  personLike: boolean;
+}
+
+const F = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<(typeof FEATURE_NAMES)[number], number>;
+/** Query tokens rarer than this (in name variants) are also looked up fuzzily. */
+const FUZZY_DF_LIMIT = 500;
+/** Postings longer than this are walked only when no rarer token found candidates first. */
+const COMMON_POSTINGS = 4000;
+
+export class Matcher {
+  private readonly weights: Float64Array;
+  // Scratch arrays for candidate generation, sized to the index.
+  private acc = new Float32Array(0);
+  private lastToken = new Int32Array(0);
+  private variantStamp = new Int32Array(0);
+  private slotStamp = new Int32Array(0);
+  private slotBest = new Float32Array(0);
+  private slotBestVariant = new Int32Array(0);
+  private round = 0;
+  private tokenRound = 0;
+
+  constructor(
+    readonly index: SupplierIndex,
+    model: CalibrationModel,
+    private readonly options: MatcherOptions = { poolSize: 40 },
+  ) {
+    this.weights = weightVector(model);
+  }
+
+  /** The top `topK` candidates for a payee, best first. */
+  match(query: MatchQuery, topK: number): MatchOutcome {
+    const prepared = this.prepare(query);
+    const normalizedName = displayNormalized(normalizeName(query.name));
+    if (prepared.variants.length === 0 || this.index.supplierCount === 0) return { normalizedName, candidates: [] };
+    const pool = this.generate(prepared);
+    const scored = this.rerank(prepared, pool);
+    return { normalizedName, candidates: scored.slice(0, topK) };
+  }
+
+  /** Every pooled candidate with its features (calibration fitting and diagnostics). */
+  candidatesWithFeatures(query: MatchQuery): ScoredCandidate[] {
+    const prepared = this.prepare(query);
+    if (prepared.variants.length === 0 || this.index.supplierCount === 0) return [];
+    return this.rerank(prepared, this.generate(prepared));
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Query preparation
+
+  private prepare(query: MatchQuery): PreparedQuery {
+    const index = this.index;
+    const parts = normalizeName(query.name);
+    const variants: QueryVariant[] = [];
+    const maxWeight = index.idfOfDf(0);
+    for (const n of [parts.main, ...parts.alternates]) {
+      const distinct = [...new Set(n.tokens)].slice(0, 24);
+      if (distinct.length === 0) continue;
+      const tokens: QueryToken[] = distinct.map((text) => {
+        const id = index.tokenId(text);
+        const df = id >= 0 ? index.df.get(id) : 0;
+        const fuzzy = df < FUZZY_DF_LIMIT;
+        const expansions = new Map<number, number>();
+        for (const e of index.expand(text, { fuzzy })) expansions.set(e.token, e.sim);
+        // A misspelt word weighs what the word it most likely is weighs: an unknown or very rare
+        // spelling next to a much more common word (FOUNDATINL, INTERANTIONAL) is taken for that word.
+        let weight = df > 0 ? index.idfOfDf(df) : maxWeight;
+        let likelyDf = df;
+        for (const [t, s] of expansions) {
+          const edf = index.df.get(t);
+          if (t !== id && s >= 0.75 && edf >= Math.max(20, 20 * df) && edf > likelyDf) likelyDf = edf;
+        }
+        if (likelyDf > df) weight = index.idfOfDf(likelyDf);
+        return { text, weight, id: df > 0 ? id : -1, expansions, splitJoin: new Map<number, number>(), simCache: new Map() };
+      });
+      // Split and joined words: "WAL MART" ~ "WALMART", "WALMART" ~ "WAL MART".
+      for (let i = 0; i + 1 < tokens.length; i++) {
+        const joined = index.tokenId(tokens[i]!.text + tokens[i + 1]!.text);
+        if (joined >= 0 && index.df.get(joined) > 0) {
+          tokens[i]!.splitJoin.set(joined, 0.95);
+          tokens[i + 1]!.splitJoin.set(joined, 0.95);
+        }
+      }
+      for (const t of tokens) {
+        if (t.id >= 0 || t.text.length < 6) continue;
+        for (let cut = 3; cut <= t.text.length - 3; cut++) {
+          const a = index.tokenId(t.text.slice(0, cut));
+          const b = index.tokenId(t.text.slice(cut));
+          if (a >= 0 && b >= 0 && index.df.get(a) > 0 && index.df.get(b) > 0) {
+            if (!t.expansions.has(a)) t.splitJoin.set(a, 0.9);
+            if (!t.expansions.has(b)) t.splitJoin.set(b, 0.9);
+          }
+        }
+      }
+      const texts = tokens.map((t) => t.text);
+      variants.push({
+        tokens,
+        totalWeight: tokens.reduce((s, t) => s + t.weight, 0),
+        sortedKey: normalizedKey(texts),
+        joined: texts.join(''),
+        sortedJoined: [...texts].sort().join(' '),
+        numbers: new Set(texts.filter((t) => /^[0-9]+$/.test(t))),
+      });
+    }
+    const cityNorm = normalizeCity(query.city);
+    const street = streetKey(query.street);
+    return {
+      variants,
+      folded: foldExact(query.name),
+      foldedMain: foldExact(query.name.split(/\s+(?:D\/?B\/?A|DBA|AKA|C\/O|ATTN)\b/i)[0] ?? ''),
+      zip: query.postalCode ? Number(query.postalCode) : -1,
+      state: query.state ?? '',
+      cityNorm,
+      cityId: index.cityId(cityNorm),
+      street,
+      taxId: query.taxId ?? '',
+      hasAddress: Boolean(query.postalCode || query.city || query.state || street),
+      personLike: looksLikePerson(parts.main.tokens),
+    };
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Candidate generation
+
+  private ensureScratch(): void {
+    const nv = this.index.variantCapacity;
+    if (this.acc.length < nv) {
+      const size = Math.ceil(nv * 1.25) + 1024;
+      this.acc = new Float32Array(size);
+      this.lastToken = new Int32Array(size);
+      this.variantStamp = new Int32Array(size);
+    }
+    const ns = this.index.slotCapacity;
+    if (this.slotStamp.length < ns) {
+      const size = Math.ceil(ns * 1.25) + 1024;
+      this.slotStamp = new Int32Array(size);
+      this.slotBest = new Float32Array(size);
+      this.slotBestVariant = new Int32Array(size);
+    }
+    if (this.round > 2_000_000_000) {
+      this.variantStamp.fill(0);
+      this.slotStamp.fill(0);
+      this.lastToken.fill(0);
+      this.round = 0;
+      this.tokenRound = 0;
+    }
+  }
+
+  /** Slots of the best candidates by a cheap score: weighted token recall + address bonus. */
+  private generate(q: PreparedQuery): number[] {
+    this.ensureScratch();
+    const index = this.index;
+    const round = ++this.round;
+    const alive = index.variantAlive.data;
+    const variantSlot = index.variantSlot.data;
+    const variantLength = index.variantLength.data;
+    const slotZip = index.slotZip.data;
+    const slotCity = index.slotCity.data;
+    const slotState = index.slotState.data;
+    const acc = this.acc;
+    const lastToken = this.lastToken;
+    const stamp = this.variantStamp;
+    const slotStamp = this.slotStamp;
+    const slotBest = this.slotBest;
+    const slotBestVariant = this.slotBestVariant;
+    const touchedSlots: number[] = [];
+    const stateIdx = q.state ? stateIndexOf(q.state) : 0;
+
+    const tokenPool = index.tokenPool.data;
+    const variantStart = index.variantStart.data;
+    for (const qv of q.variants) {
+      const touched: number[] = [];
+      // Rare tokens first: they find the truth. A very common token (CHURCH, FOUNDATION) then only
+      // re-scores the variants found so far when that is cheaper than walking its postings.
+      const order = [...qv.tokens].sort((a, b) => b.weight - a.weight);
+      let remaining = qv.totalWeight;
+      let maxAcc = 0;
+      for (const t of order) {
+        const tr = ++this.tokenRound;
+        const exps = t.splitJoin.size ? [...t.expansions, ...t.splitJoin].sort((a, b) => b[1] - a[1]) : [...t.expansions];
+        const single = exps.length === 1;
+        // Once the pool can be filled and the tokens left carry at most half of the query's weight, a
+        // variant that has none of the rarer tokens cannot be the payee: only re-score what was found.
+        const settled = touched.length >= this.options.poolSize && remaining <= 0.5 * qv.totalWeight;
+        remaining -= t.weight;
+        for (const [token, sim] of exps) {
+          // An expansion never weighs more than the query word itself (rare misspellings in the
+          // network must not outweigh the common word the payee meant).
+          const contribution = sim * (t.id === token ? t.weight : Math.min(t.weight, index.idf(token)));
+          const list = index.postings[token]!;
+          const frozenFrom = index.frozenLength(token) > 0 ? index.frozenStart[token]! : 0;
+          const frozenTo = frozenFrom + index.frozenLength(token);
+          const count = frozenTo - frozenFrom + list.length;
+          if (touched.length > 0 && (settled || (count > COMMON_POSTINGS && touched.length * 4 < count))) {
+            for (let k = 0; k < touched.length; k++) {
+              const v = touched[k]!;
+              if (lastToken[v] === tr) continue;
+              const start = variantStart[v]!;
+              const end = start + variantLength[v]!;
+              for (let p = start; p < end; p++) {
+                if (tokenPool[p] === token) {
+                  lastToken[v] = tr;
+                  const a = (acc[v]! += contribution);
+                  if (a > maxAcc) maxAcc = a;
+                  break;
+                }
+              }
+            }
+            continue;
+          }
+          const frozen = index.frozen;
+          const total = count;
+          for (let k = 0; k < total; k++) {
+            const fk = frozenFrom + k;
+            const v = fk < frozenTo ? frozen[fk]! : list[k - (frozenTo - frozenFrom)]!;
+            if (alive[v] !== 1) continue;
+            if (!single) {
+              if (lastToken[v] === tr) continue;
+              lastToken[v] = tr;
+            }
+            let a: number;
+            if (stamp[v] !== round) {
+              stamp[v] = round;
+              a = acc[v] = contribution;
+              touched.push(v);
+            } else a = acc[v]! += contribution;
+            if (a > maxAcc) maxAcc = a;
+          }
+        }
+      }
+      const m = qv.tokens.length;
+      const inv = 1 / qv.totalWeight;
+      // Variants holding less than half of the best variant's share of the query are no candidates.
+      const floor = 0.5 * maxAcc;
+      for (const v of touched) {
+        if (acc[v]! < floor) continue;
+        const slot = variantSlot[v]!;
+        let score = acc[v]! * inv - 0.03 * Math.max(0, variantLength[v]! - m);
+        if (q.zip >= 0 && slotZip[slot] === q.zip) score += 0.15;
+        if (q.cityId >= 0 && slotCity[slot] === q.cityId) score += 0.1;
+        if (stateIdx && slotState[slot] === stateIdx) score += 0.03;
+        if (slotStamp[slot] !== round) {
+          slotStamp[slot] = round;
+          slotBest[slot] = score;
+          slotBestVariant[slot] = v;
+          touchedSlots.push(slot);
+        } else if (score > slotBest[slot]!) {
+          slotBest[slot] = score;
+          slotBestVariant[slot] = v;
+        }
+      }
+    }
+    if (q.taxId) {
+      for (const slot of index.slotsWithEin(q.taxId)) {
+        if (slotStamp[slot] !== round) {
+          slotStamp[slot] = round;
+          slotBest[slot] = 10;
+          touchedSlots.push(slot);
+        } else slotBest[slot] = 10;
+      }
+    }
+    return topSlots(touchedSlots, slotBest, this.options.poolSize);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Rerank
+
+  private rerank(q: PreparedQuery, slots: number[]): ScoredCandidate[] {
+    const index = this.index;
+    const maxIdf = index.idfOfDf(0);
+    const rows: Array<{ slot: number; variant: number; info: SlotInfo; pair: PairScore; addr: AddressAgreement; heuristic: number }> = [];
+    for (const slot of slots) {
+      let best: PairScore | undefined;
+      let bestVariant = -1;
+      for (const v of index.variantList(slot)) {
+        for (const qv of q.variants) {
+          const p = this.pairScore(qv, v, maxIdf);
+          if (!best || p.nameScore > best.nameScore) {
+            best = p;
+            bestVariant = v;
+          }
+        }
+      }
+      if (!best) continue;
+      const info = index.info(slot);
+      const addr = this.addressAgreement(q, slot, info);
+      const heuristic = best.nameScore + 0.1 * addr.zip + 0.06 * addr.city + 0.03 * addr.state + 0.05 * addr.street + 0.5 * addr.identifier;
+      rows.push({ slot, variant: bestVariant, info, pair: best, addr, heuristic });
+    }
+    // Margin to the best other candidate: two near-identical suppliers make either one less certain.
+    let first = -Infinity;
+    let second = -Infinity;
+    for (const r of rows) {
+      if (r.heuristic > first) [first, second] = [r.heuristic, first];
+      else if (r.heuristic > second) second = r.heuristic;
+    }
+    const queryInfo = Math.min(1, Math.max(...q.variants.map((v) => v.totalWeight)) / (3 * maxIdf));
+    const singleToken = q.variants.every((v) => v.tokens.length === 1) ? 1 : 0;
+    const out: ScoredCandidate[] = [];
+    for (const r of rows) {
+      // The best other candidate, or a virtual weak one (0.5) when the index offers no competitor:
+      // a lone weak candidate in a small network must not look unambiguous.
+      const other = Math.max(r.heuristic === first ? second : first, 0.5);
+      const margin = Math.max(-0.5, Math.min(0.5, r.heuristic - other));
+      const x = new Float64Array(FEATURE_NAMES.length);
+      const p = r.pair;
+      x[F.bias] = 1;
+      x[F.token_recall] = p.recall;
+      x[F.token_precision] = p.precision;
+      x[F.token_f1] = p.tokenF1;
+      x[F.token_f1_sq] = p.tokenF1 * p.tokenF1;
+      x[F.edit_similarity] = p.edit;
+      x[F.edit_similarity_sq] = p.edit * p.edit;
+      const displayed = index.variantDisplay(r.variant);
+      const exactFolded = foldExact(displayed) === q.folded || (q.foldedMain !== '' && foldExact(displayed) === q.foldedMain);
+      x[F.exact_folded] = exactFolded ? 1 : 0;
+      x[F.exact_normalized] = p.exactNormalized ? 1 : 0;
+      x[F.missing_rare_query_token] = p.missingRare;
+      x[F.extra_rare_candidate_token] = p.extraRare;
+      x[F.number_conflict] = p.numberConflict ? 1 : 0;
+      x[F.zip_agree] = r.addr.zip === 1 ? 1 : 0;
+      x[F.zip_disagree] = r.addr.zip === -1 ? 1 : 0;
+      x[F.city_agree] = r.addr.city === 1 ? 1 : 0;
+      x[F.city_disagree] = r.addr.city === -1 ? 1 : 0;
+      x[F.state_agree] = r.addr.state === 1 ? 1 : 0;
+      x[F.state_disagree] = r.addr.state === -1 ? 1 : 0;
+      x[F.street_agree] = r.addr.street === 1 ? 1 : 0;
+      x[F.street_disagree] = r.addr.street === -1 ? 1 : 0;
+      x[F.margin_to_next] = margin;
+      x[F.query_information] = queryInfo;
+      x[F.single_token_query] = singleToken;
+      x[F.alias_variant] = index.variantKind.get(r.variant) === VariantKind.Primary ? 0 : 1;
+      x[F.no_address_given] = q.hasAddress ? 0 : 1;
+      x[F.person_like_query] = q.personLike ? 1 : 0;
+      x[F.person_like_without_address] = q.personLike && !q.hasAddress ? 1 : 0;
+      let z = 0;
+      for (let i = 0; i < x.length; i++) z += x[i]! * this.weights[i]!;
+      let score = logistic(z);
+      // A matching tax id is identity unless the names have nothing in common; a different one on
+      // a supplier that has one rules it out (chapters share names but never EINs).
+      if (r.addr.identifier === 1) score = p.nameScore >= 0.5 ? Math.max(score, 0.99) : Math.max(score, 0.7);
+      else if (r.addr.identifier === -1) score = Math.min(score, 0.2);
+      const matchType = exactFolded ? 'EXACT' : p.exactNormalized ? 'NORMALIZED' : 'FUZZY';
+      out.push({
+        slot: r.slot,
+        variant: r.variant,
+        info: r.info,
+        matchedName: displayed,
+        score,
+        matchType,
+        features: {
+          values: x,
+          nameScore: p.nameScore,
+          tokenF1: p.tokenF1,
+          edit: p.edit,
+          exactFolded,
+          exactNormalized: p.exactNormalized,
+          zip: r.addr.zip,
+          city: r.addr.city,
+          state: r.addr.state,
+          street: r.addr.street,
+          identifier: r.addr.identifier,
+        },
+      });
+    }
+    out.sort((a, b) => b.score - a.score || b.features.nameScore - a.features.nameScore || (a.info.id < b.info.id ? -1 : 1));
+    return out;
+  }
+
+  private addressAgreement(q: PreparedQuery, slot: number, info: SlotInfo): AddressAgreement {
+    const index = this.index;
+    const zip = index.slotZip.get(slot);
+    const zipA: Agreement = q.zip < 0 || zip < 0 ? 0 : zip === q.zip ? 1 : -1;
+    let cityA: Agreement = 0;
+    if (q.cityNorm) {
+      const cid = index.slotCity.get(slot);
+      if (cid >= 0) {
+        if (cid === q.cityId) cityA = 1;
+        else cityA = editSimilarity(q.cityNorm, index.cityName(cid)) >= 0.85 ? 1 : -1;
+      }
+    }
+    const st = index.stateOf(slot);
+    const stateA: Agreement = !q.state || !st ? 0 : st === q.state ? 1 : -1;
+    const streetA = q.street && info.street ? (compareStreets(q.street, streetKey(info.street)) as Agreement) : 0;
+    let idA: Agreement = 0;
+    if (q.taxId) {
+      const eins = this.einsOf(info.id);
+      if (eins.length > 0) idA = eins.includes(q.taxId) ? 1 : -1;
+    }
+    return { zip: zipA, city: cityA, state: stateA, street: streetA, identifier: idA };
+  }
+
+  private einsOf(id: string): string[] {
+    const out: string[] = [];
+    if (id.startsWith('irs_eo_bmf:')) out.push(id.slice('irs_eo_bmf:'.length));
+    const slot = this.index.slot(id);
+    if (slot !== undefined) for (const e of this.index.einsOfSlot(slot)) if (!out.includes(e)) out.push(e);
+    return out;
+  }
+
+  /** Order-insensitive soft token alignment plus edit similarity between a query variant and a name variant. */
+  private pairScore(qv: QueryVariant, variant: number, maxIdf: number): PairScore {
+    const index = this.index;
+    const start = index.variantStart.get(variant);
+    const n = index.variantLength.get(variant);
+    const cand: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const t = index.tokenPool.get(start + k);
+      if (!cand.includes(t)) cand.push(t);
+    }
+    const m = qv.tokens.length;
+    const qSim = new Float64Array(m);
+    const cSim = new Float64Array(cand.length);
+    // Pairwise similarities, greedily assigned one-to-one, best first.
+    const pairs: Array<[number, number, number]> = [];
+    for (let i = 0; i < m; i++) {
+      const qt = qv.tokens[i]!;
+      for (let j = 0; j < cand.length; j++) {
+        const ct = cand[j]!;
+        let sim: number;
+        if (ct === qt.id) sim = 1;
+        else {
+          const cached = qt.simCache.get(ct);
+          if (cached !== undefined) sim = cached;
+          else {
+            sim = qt.expansions.get(ct) ?? tokenSimilarity(qt.text, index.tokens[ct]!);
+            qt.simCache.set(ct, sim);
+          }
+        }
+        if (sim > 0) pairs.push([sim, i, j]);
+      }
+    }
+    pairs.sort((a, b) => b[0] - a[0]);
+    for (const [sim, i, j] of pairs) {
+      if (qSim[i]! > 0 || cSim[j]! > 0) continue;
+      qSim[i] = sim;
+      cSim[j] = sim;
+    }
+    // Joined or split words.
+    for (let i = 0; i + 1 < m; i++) {
+      if (qSim[i]! > 0 || qSim[i + 1]! > 0) continue;
+      const joined = qv.tokens[i]!.text + qv.tokens[i + 1]!.text;
+      for (let j = 0; j < cand.length; j++) {
+        if (cSim[j]! > 0) continue;
+        const s = tokenSimilarity(joined, index.tokens[cand[j]!]!);
+        if (s >= 0.8) {
+          qSim[i] = qSim[i + 1] = cSim[j] = s;
+          break;
+        }
+      }
+    }
+    for (let j = 0; j + 1 < cand.length; j++) {
+      if (cSim[j]! > 0 || cSim[j + 1]! > 0) continue;
+      const joined = index.tokens[cand[j]!]! + index.tokens[cand[j + 1]!]!;
+      for (let i = 0; i < m; i++) {
+        if (qSim[i]! > 0) continue;
+        const s = tokenSimilarity(qv.tokens[i]!.text, joined);
+        if (s >= 0.8) {
+          qSim[i] = cSim[j] = cSim[j + 1] = s;
+          break;
+        }
+      }
+    }
+    let qw = 0;
+    let qMatched = 0;
+    let missingRare = 0;
+    for (let i = 0; i < m; i++) {
+      const w = qv.tokens[i]!.weight;
+      qw += w;
+      qMatched += w * qSim[i]!;
+      const miss = (w * (1 - qSim[i]!)) / maxIdf;
+      if (miss > missingRare) missingRare = miss;
+    }
+    let cw = 0;
+    let cMatched = 0;
+    let extraRare = 0;
+    const candTexts: string[] = [];
+    const candNumbers: string[] = [];
+    for (let j = 0; j < cand.length; j++) {
+      const w = index.idf(cand[j]!);
+      cw += w;
+      cMatched += w * cSim[j]!;
+      const extra = (w * (1 - cSim[j]!)) / maxIdf;
+      if (extra > extraRare) extraRare = extra;
+      const text = index.tokens[cand[j]!]!;
+      candTexts.push(text);
+      if (/^[0-9]+$/.test(text)) candNumbers.push(text);
+    }
+    const recall = qw > 0 ? qMatched / qw : 0;
+    const precision = cw > 0 ? cMatched / cw : 0;
+    const tokenF1 = recall + precision > 0 ? (2 * recall * precision) / (recall + precision) : 0;
+    const candOrdered: string[] = [];
+    for (let k = 0; k < n; k++) candOrdered.push(index.tokens[index.tokenPool.get(start + k)]!);
+    const sortedCand = [...candTexts].sort().join(' ');
+    const edit = editSimilarity(qv.sortedJoined, sortedCand);
+    const exactNormalized = qv.sortedKey === normalizedKey(candOrdered);
+    let numberConflict = false;
+    if (qv.numbers.size > 0 && candNumbers.length > 0) numberConflict = !candNumbers.some((x) => qv.numbers.has(x));
+    const nameScore = 0.6 * tokenF1 + 0.4 * edit;
+    return { recall, precision, tokenF1, edit, exactNormalized, missingRare, extraRare, numberConflict, nameScore };
+  }
+}
+
+interface PairScore {
+  recall: number;
+  precision: number;
+  tokenF1: number;
+  edit: number;
+  exactNormalized: boolean;
+  missingRare: number;
+  extraRare: number;
+  numberConflict: boolean;
+  nameScore: number;
+}
+
+interface AddressAgreement {
+  zip: Agreement;
+  city: Agreement;
+  state: Agreement;
+  street: Agreement;
+  identifier: Agreement;
+}
+
+/** The `k` slots with the highest scores (a bounded selection, not a full sort). */
+function topSlots(slots: number[], scores: Float32Array, k: number): number[] {
+  if (slots.length <= k) return slots.sort((a, b) => scores[b]! - scores[a]!);
+  // Min-heap of size k over scores.
+  const heap: number[] = [];
+  const less = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const up = (i: number) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i]!, heap[p]!)) break;
+      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+      i = p;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let s = i;
+      if (l < heap.length && less(heap[l]!, heap[s]!)) s = l;
+      if (r < heap.length && less(heap[r]!, heap[s]!)) s = r;
+      if (s === i) break;
+      [heap[i], heap[s]] = [heap[s]!, heap[i]!];
+      i = s;
+    }
+  };
+  for (const s of slots) {
+    if (heap.length < k) {
+      heap.push(s);
+      up(heap.length - 1);
+    } else if (less(heap[0]!, s)) {
+      heap[0] = s;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => scores[b]! - scores[a]!);
+}

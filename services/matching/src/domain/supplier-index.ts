@@ -1,0 +1,598 @@
+// The in-memory matching index: every live supplier's names as canonical token lists, an inverted
+// index token → name variants (plain integer arrays, appended to in place so updates never rebuild),
+// token IDF from live document frequencies, a character-trigram index over the vocabulary for typo
+// and abbreviation lookup, and compact per-supplier columns (ZIP, state, city id, change sequence)
+// for the address tiebreak. Display fields live in one packed string per supplier.
+import { normalizeCity, parseState, parseZip, stateCodeAt, stateIndex } from './address.js';
+import { Float64Vec, Int32Vec, Uint8Vec } from './growable.js';
+import { normalizeName, type NormalizedName } from './normalize.js';
+import { tokenSimilarity } from './similarity.js';
+
+/** What the index needs of a supplier. */
+export interface IndexEntry {
+  id: string;
+  name: string;
+  /** Other names of the supplier (DBA, trade names): matched on their own. */
+  aliases: readonly string[];
+  /** Secondary name lines (IRS SORT_NAME: chapter, post, unit): matched only together with the name. */
+  secondaryNames?: readonly string[];
+  street: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  /** EINs (9 digits) other than an IRS source id, which is found through the id itself. */
+  eins: readonly string[];
+  /** Change sequence of the stored record (newer wins). */
+  seq: number;
+}
+
+export const enum VariantKind {
+  Primary = 0,
+  PrimaryAlternate = 1,
+  Alias = 2,
+  NameWithAlias = 3,
+}
+
+/** Display fields of one supplier. */
+export interface SlotInfo {
+  id: string;
+  name: string;
+  street: string;
+  city: string;
+  state: string;
+  postalCode: string;
+}
+
+export interface Expansion {
+  token: number;
+  sim: number;
+}
+
+const SEP = '\u001f';
+const MAX_TOKENS_PER_NAME = 24;
+
+/** Character code → 0..36 (A-Z, 0-9, and 36 for the word boundary or anything else). */
+function charIndex(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 48 && c <= 57) return c - 22;
+  return 36;
+}
+
+/** Trigrams of "$TOKEN$" as integer codes (37³ possible values): no strings allocated. */
+function trigramCodes(token: string): number[] {
+  const n = token.length;
+  const at = (i: number) => (i < 0 || i >= n ? 36 : charIndex(token.charCodeAt(i)));
+  const out: number[] = [];
+  for (let i = -1; i + 1 <= n; i++) out.push(at(i) * 1369 + at(i + 1) * 37 + at(i + 2));
+  return out;
+}
+const TRIGRAM_SPACE = 37 * 37 * 37;
+/** Most vocabulary neighbours checked by edit distance per fuzzy lookup. */
+const MAX_VERIFIED = 400;
+
+export class SupplierIndex {
+  // --- suppliers (slots) -------------------------------------------------------------------
+  private readonly slotOf = new Map<string, number>();
+  private readonly slotIds: string[] = [];
+  private readonly slotInfo: string[] = [];
+  readonly slotZip = new Int32Vec(1024, -1);
+  readonly slotState = new Uint8Vec(1024);
+  readonly slotCity = new Int32Vec(1024, -1);
+  readonly slotSeq = new Float64Vec(1024);
+  private readonly slotFirstVariant = new Int32Vec(1024, -1);
+  private readonly freeSlots: number[] = [];
+  private live = 0;
+  private infoChars = 0;
+
+  // --- name variants -----------------------------------------------------------------------
+  readonly variantSlot = new Int32Vec(4096);
+  readonly variantStart = new Int32Vec(4096);
+  readonly variantLength = new Uint8Vec(4096);
+  readonly variantAlive = new Uint8Vec(4096);
+  readonly variantKind = new Uint8Vec(4096);
+  private readonly variantNext = new Int32Vec(4096, -1);
+  private readonly variantText = new Map<number, string>();
+  readonly tokenPool = new Int32Vec(16384);
+  private liveVariantCount = 0;
+
+  // --- vocabulary --------------------------------------------------------------------------
+  private readonly vocab = new Map<string, number>();
+  readonly tokens: string[] = [];
+  readonly df = new Int32Vec(4096);
+  private readonly deadPostings = new Int32Vec(4096);
+  /**
+   * Postings token → name variants: a frozen compact part (one Int32Array for every token, written
+   * once after the start-up build) plus a growable part for what came later. Dead variants stay in
+   * the frozen part and are skipped by `variantAlive`.
+   */
+  readonly postings: number[][] = [];
+  frozen = new Int32Array(0);
+  frozenStart = new Int32Array(1);
+  private readonly trigramPostings: Array<number[] | undefined> = new Array(TRIGRAM_SPACE);
+  private trigramCount = 0;
+  private trigramEntries = 0;
+
+  // --- cities, extra identifiers -------------------------------------------------------------
+  private readonly cityIds = new Map<string, number>();
+  private readonly cities: string[] = [];
+  private readonly extraEins = new Map<string, number[]>();
+  private readonly slotEins = new Map<number, string[]>();
+
+  // --- scratch for fuzzy lookups -----------------------------------------------------------
+  private fuzzyStamp = new Int32Array(4096);
+  private fuzzyCount = new Int32Array(4096);
+  private fuzzyRound = 0;
+  private readonly expansionCache = new Map<string, Expansion[]>();
+  private expansionCacheVocab = 0;
+
+  /** Incremental changes applied since the index was created. */
+  updatesApplied = 0;
+
+  // ---------------------------------------------------------------------------------------
+  // Size
+
+  get supplierCount(): number {
+    return this.live;
+  }
+  get nameCount(): number {
+    return this.liveVariantCount;
+  }
+  get termCount(): number {
+    return this.vocab.size + this.trigramCount;
+  }
+  get variantCapacity(): number {
+    return this.variantSlot.length;
+  }
+  get slotCapacity(): number {
+    return this.slotIds.length;
+  }
+
+  /** Approximate bytes held by the index structures. */
+  memoryBytes(): number {
+    let postings = this.frozen.byteLength + this.frozenStart.byteLength;
+    for (const p of this.postings) postings += 16 + p.length * 8;
+    const typed =
+      this.slotZip.bytes + this.slotState.bytes + this.slotCity.bytes + this.slotSeq.bytes + this.slotFirstVariant.bytes +
+      this.variantSlot.bytes + this.variantStart.bytes + this.variantLength.bytes + this.variantAlive.bytes +
+      this.variantKind.bytes + this.variantNext.bytes + this.tokenPool.bytes + this.df.bytes + this.deadPostings.bytes;
+    const strings = this.infoChars + this.slotIds.length * 48 + this.tokens.length * 40 + this.variantText.size * 64;
+    const maps = (this.slotOf.size + this.vocab.size + this.cityIds.size) * 48;
+    return typed + postings + this.trigramEntries * 8 + this.trigramCount * 32 + TRIGRAM_SPACE * 8 + strings + maps;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Lookups
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
+  seqOf(id: string): number | undefined {
+    const s = this.slotOf.get(id);
+    return s === undefined ? undefined : this.slotSeq.get(s);
+  }
+
+  idAt(slot: number): string {
+    return this.slotIds[slot] ?? '';
+  }
+
+  info(slot: number): SlotInfo {
+    const [name = '', street = '', city = '', state = '', postalCode = ''] = (this.slotInfo[slot] ?? '').split(SEP);
+    return { id: this.slotIds[slot] ?? '', name, street, city, state, postalCode };
+  }
+
+  /** The text of a name variant as the source spells it. */
+  variantDisplay(variant: number): string {
+    const text = this.variantText.get(variant);
+    if (text !== undefined) return text;
+    return this.info(this.variantSlot.get(variant)).name;
+  }
+
+  /** Live name variants of a supplier. */
+  variantList(slot: number): number[] {
+    const out: number[] = [];
+    for (let v = this.slotFirstVariant.get(slot); v >= 0; v = this.variantNext.get(v)) {
+      if (this.variantAlive.get(v)) out.push(v);
+    }
+    return out;
+  }
+
+  cityId(normalizedCity: string): number {
+    return normalizedCity ? (this.cityIds.get(normalizedCity) ?? -1) : -1;
+  }
+
+  cityName(id: number): string {
+    return id >= 0 ? (this.cities[id] ?? '') : '';
+  }
+
+  /** Slots holding this EIN (IRS source id or an EIN identifier of another source). */
+  slotsWithEin(ein: string): number[] {
+    const out: number[] = [];
+    const irs = this.slotOf.get(`irs_eo_bmf:${ein}`);
+    if (irs !== undefined) out.push(irs);
+    for (const s of this.extraEins.get(ein) ?? []) if (!out.includes(s)) out.push(s);
+    return out;
+  }
+
+  /** EIN identifiers recorded for a slot (besides an IRS source id). */
+  einsOfSlot(slot: number): readonly string[] {
+    return this.slotEins.get(slot) ?? [];
+  }
+
+  /** Live ids, sorted (for listing in id order). */
+  sortedIds(): string[] {
+    return [...this.slotOf.keys()].sort();
+  }
+
+  tokenId(token: string): number {
+    return this.vocab.get(token) ?? -1;
+  }
+
+  /** Inverse document frequency of a token over live name variants (df 0 counts as 0.5). */
+  idf(token: number): number {
+    const df = token >= 0 ? this.df.get(token) : 0;
+    return Math.log((this.liveVariantCount + 1) / (Math.max(df, 0) + 0.5));
+  }
+
+  idfOfDf(df: number): number {
+    return Math.log((this.liveVariantCount + 1) / (df + 0.5));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Updates
+
+  /** Adds or replaces a supplier. Returns false when the index already holds a newer version. */
+  upsert(entry: IndexEntry): boolean {
+    const existing = this.slotOf.get(entry.id);
+    if (existing !== undefined) {
+      if (this.slotSeq.get(existing) >= entry.seq) return false;
+      this.clearSlot(existing);
+    }
+    const slot = existing ?? this.freeSlots.pop() ?? this.slotIds.length;
+    if (slot === this.slotIds.length) {
+      this.slotIds.push(entry.id);
+      this.slotInfo.push('');
+    } else {
+      this.slotIds[slot] = entry.id;
+    }
+    this.slotOf.set(entry.id, slot);
+    const zip = parseZip(entry.postalCode);
+    const state = this.cachedState(entry.state);
+    const cityId = this.cachedCity(entry.city);
+    const info = [entry.name, entry.street, entry.city, state.ok ? state.value : entry.state, zip.ok ? zip.value : ''].join(SEP);
+    this.infoChars += info.length + 24 - (this.slotInfo[slot]?.length ?? 0);
+    this.slotInfo[slot] = info;
+    this.slotZip.set(slot, zip.ok && zip.value ? Number(zip.value) : -1);
+    this.slotState.set(slot, state.ok ? stateIndex(state.value) : 0);
+    this.slotCity.set(slot, cityId);
+    this.slotSeq.set(slot, entry.seq);
+    this.slotFirstVariant.set(slot, -1);
+    if (entry.eins.length > 0) {
+      this.slotEins.set(slot, [...entry.eins]);
+      for (const ein of entry.eins) {
+        const list = this.extraEins.get(ein);
+        if (list) {
+          if (!list.includes(slot)) list.push(slot);
+        } else this.extraEins.set(ein, [slot]);
+      }
+    }
+
+    const primary = normalizeName(entry.name);
+    let seen: string[] | undefined;
+    let firstKey: string | undefined;
+    const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
+      if (n.tokens.length === 0) return;
+      if (firstKey === undefined && seen === undefined) {
+        firstKey = n.tokens.join(' ');
+      } else {
+        const key = n.tokens.join(' ');
+        seen ??= [firstKey!];
+        if (seen.includes(key)) return;
+        seen.push(key);
+      }
+      this.addVariant(slot, n.tokens, kind, text);
+    };
+    add(primary.main, VariantKind.Primary);
+    for (const alt of primary.alternates) add(alt, VariantKind.PrimaryAlternate);
+    for (const alias of entry.aliases) {
+      const a = normalizeName(alias);
+      add(a.main, VariantKind.Alias, alias);
+      for (const alt of a.alternates) add(alt, VariantKind.Alias, alias);
+    }
+    // A secondary line is no name on its own ("NEW ENGLAND", "170") but distinguishes chapters when
+    // read with the name ("AMERICAN LEGION" + "37 PIERCE LAWTON UNIT").
+    for (const line of entry.secondaryNames ?? []) {
+      const a = normalizeName(line);
+      add({ tokens: [...primary.main.tokens, ...a.main.tokens], legalForms: [] }, VariantKind.NameWithAlias, `${entry.name} ${line}`);
+    }
+    if (existing === undefined) this.live += 1;
+    this.updatesApplied += 1;
+    return true;
+  }
+
+  /** Removes a supplier. Returns false when it was not indexed. */
+  remove(id: string, seq?: number): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    if (seq !== undefined && this.slotSeq.get(slot) > seq) return false;
+    this.clearSlot(slot);
+    this.slotOf.delete(id);
+    this.slotIds[slot] = '';
+    this.infoChars -= this.slotInfo[slot]?.length ?? 0;
+    this.slotInfo[slot] = '';
+    this.slotZip.set(slot, -1);
+    this.slotCity.set(slot, -1);
+    this.slotState.set(slot, 0);
+    this.freeSlots.push(slot);
+    this.live -= 1;
+    this.updatesApplied += 1;
+    return true;
+  }
+
+  private clearSlot(slot: number): void {
+    for (let v = this.slotFirstVariant.get(slot); v >= 0; v = this.variantNext.get(v)) {
+      if (!this.variantAlive.get(v)) continue;
+      this.variantAlive.set(v, 0);
+      this.liveVariantCount -= 1;
+      this.variantText.delete(v);
+      const start = this.variantStart.get(v);
+      const len = this.variantLength.get(v);
+      for (let k = 0; k < len; k++) {
+        const t = this.tokenPool.get(start + k);
+        let dup = false;
+        for (let j = 0; j < k; j++) if (this.tokenPool.get(start + j) === t) dup = true;
+        if (dup) continue;
+        this.df.set(t, this.df.get(t) - 1);
+        const dead = this.deadPostings.get(t) + 1;
+        this.deadPostings.set(t, dead);
+        const list = this.postings[t]!;
+        if (dead > 32 && dead * 2 > list.length + this.frozenLength(t)) this.compactPostings(t);
+      }
+    }
+    this.slotFirstVariant.set(slot, -1);
+    for (const ein of this.slotEins.get(slot) ?? []) {
+      const slots = this.extraEins.get(ein) ?? [];
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
+      if (slots.length === 0) this.extraEins.delete(ein);
+    }
+    this.slotEins.delete(slot);
+  }
+
+  private compactPostings(token: number): void {
+    const alive = this.variantAlive.data;
+    // The frozen part is immutable: its live entries move to the growable part.
+    const fromFrozen: number[] = [];
+    if (token + 1 < this.frozenStart.length) {
+      for (let k = this.frozenStart[token]!; k < this.frozenStart[token + 1]!; k++) if (alive[this.frozen[k]!] === 1) fromFrozen.push(this.frozen[k]!);
+      this.emptiedFrozen.add(token);
+    }
+    this.postings[token] = [...fromFrozen, ...this.postings[token]!.filter((v) => alive[v] === 1)];
+    this.deadPostings.set(token, 0);
+  }
+
+  private readonly emptiedFrozen = new Set<number>();
+
+  /** Entries of a token in the frozen part. */
+  frozenLength(token: number): number {
+    if (token + 1 >= this.frozenStart.length || this.emptiedFrozen.has(token)) return 0;
+    return this.frozenStart[token + 1]! - this.frozenStart[token]!;
+  }
+
+  /** All postings of a token (frozen and growable parts). */
+  postingCount(token: number): number {
+    return this.frozenLength(token) + this.postings[token]!.length;
+  }
+
+  /**
+   * Moves every posting list into one compact Int32Array (after the start-up build): a quarter of the
+   * memory of per-token arrays of numbers, and sequential memory for the walk.
+   */
+  freeze(): void {
+    const alive = this.variantAlive.data;
+    const n = this.tokens.length;
+    let total = 0;
+    for (let t = 0; t < n; t++) total += this.postingCount(t);
+    const frozen = new Int32Array(total);
+    const start = new Int32Array(n + 1);
+    let at = 0;
+    for (let t = 0; t < n; t++) {
+      start[t] = at;
+      if (!this.emptiedFrozen.has(t) && t + 1 < this.frozenStart.length) {
+        for (let k = this.frozenStart[t]!; k < this.frozenStart[t + 1]!; k++) if (alive[this.frozen[k]!] === 1) frozen[at++] = this.frozen[k]!;
+      }
+      for (const v of this.postings[t]!) if (alive[v] === 1) frozen[at++] = v;
+      this.postings[t] = [];
+      this.deadPostings.set(t, 0);
+    }
+    start[n] = at;
+    this.frozen = at === total ? frozen : frozen.slice(0, at);
+    this.frozenStart = start;
+    this.emptiedFrozen.clear();
+  }
+
+  private addVariant(slot: number, tokens: string[], kind: VariantKind, text?: string): void {
+    const list = tokens.length > MAX_TOKENS_PER_NAME ? tokens.slice(0, MAX_TOKENS_PER_NAME) : tokens;
+    const start = this.tokenPool.length;
+    const ids: number[] = [];
+    for (const t of list) {
+      const id = this.intern(t);
+      ids.push(id);
+      this.tokenPool.push(id);
+    }
+    const v = this.variantSlot.push(slot);
+    this.variantStart.set(v, start);
+    this.variantLength.set(v, list.length);
+    this.variantAlive.set(v, 1);
+    this.variantKind.set(v, kind);
+    this.variantNext.set(v, this.slotFirstVariant.get(slot));
+    this.slotFirstVariant.set(slot, v);
+    if (text !== undefined) this.variantText.set(v, text);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      let dup = false;
+      for (let j = 0; j < k; j++) if (ids[j] === id) dup = true;
+      if (dup) continue;
+      this.postings[id]!.push(v);
+      this.df.set(id, this.df.get(id) + 1);
+    }
+    this.liveVariantCount += 1;
+  }
+
+  private intern(token: string): number {
+    let id = this.vocab.get(token);
+    if (id !== undefined) return id;
+    id = this.tokens.length;
+    this.vocab.set(token, id);
+    this.tokens.push(token);
+    this.postings.push([]);
+    this.df.set(id, 0);
+    this.deadPostings.set(id, 0);
+    if (token.length >= 3 && !/^[0-9]+$/.test(token)) {
+      for (const g of trigramCodes(token)) {
+        let list = this.trigramPostings[g];
+        if (list === undefined) {
+          list = this.trigramPostings[g] = [];
+          this.trigramCount += 1;
+        }
+        if (list[list.length - 1] !== id) {
+          list.push(id);
+          this.trigramEntries += 1;
+        }
+      }
+    }
+    return id;
+  }
+
+  private readonly rawCityCache = new Map<string, number>();
+  private readonly rawStateCache = new Map<string, { ok: boolean; value: string }>();
+
+  /** City id of a raw city spelling (normalized once per distinct spelling). */
+  private cachedCity(raw: string): number {
+    let id = this.rawCityCache.get(raw);
+    if (id === undefined) {
+      const city = normalizeCity(raw);
+      id = city ? this.internCity(city) : -1;
+      if (this.rawCityCache.size < 500_000) this.rawCityCache.set(raw, id);
+    }
+    return id;
+  }
+
+  private cachedState(raw: string): { ok: boolean; value: string } {
+    let st = this.rawStateCache.get(raw);
+    if (st === undefined) {
+      const p = parseState(raw);
+      st = p.ok ? { ok: true, value: p.value } : { ok: false, value: '' };
+      if (this.rawStateCache.size < 10_000) this.rawStateCache.set(raw, st);
+    }
+    return st;
+  }
+
+  private internCity(city: string): number {
+    let id = this.cityIds.get(city);
+    if (id === undefined) {
+      id = this.cities.length;
+      this.cityIds.set(city, id);
+      this.cities.push(city);
+    }
+    return id;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Fuzzy token lookup
+
+  /**
+   * Vocabulary tokens that may be this (query) token: itself when indexed, plus spellings within the
+   * typo budget and words it abbreviates by truncation or consonant skeleton. Best first.
+   */
+  expand(token: string, options: { fuzzy: boolean }): Expansion[] {
+    const exact = this.vocab.get(token);
+    const exactLive = exact !== undefined && this.df.get(exact) > 0;
+    if (!options.fuzzy || token.length < 4 || /^[0-9]+$/.test(token)) return exactLive ? [{ token: exact!, sim: 1 }] : [];
+    if (this.expansionCacheVocab !== this.tokens.length) {
+      this.expansionCache.clear();
+      this.expansionCacheVocab = this.tokens.length;
+    }
+    // The cache keeps only the fuzzy neighbours; whether the word itself is live is read fresh.
+    const withExact = (fuzzy: Expansion[]) => {
+      const live = fuzzy.filter((e) => this.df.get(e.token) > 0);
+      return exactLive ? [{ token: exact!, sim: 1 }, ...live] : live;
+    };
+    const cached = this.expansionCache.get(token);
+    if (cached) return withExact(cached);
+
+    if (this.fuzzyStamp.length < this.tokens.length) {
+      this.fuzzyStamp = new Int32Array(Math.ceil(this.tokens.length * 1.5));
+      this.fuzzyCount = new Int32Array(this.fuzzyStamp.length);
+      this.fuzzyRound = 0;
+    }
+    const round = ++this.fuzzyRound;
+    const grams = trigramCodes(token);
+    const touched: number[] = [];
+    // The most common trigrams ("$CO", "ING") discriminate little and cost most: skip the longest
+    // lists while enough others remain (counts are compared against what was actually walked).
+    const lists = grams.map((g) => this.trigramPostings[g] ?? []);
+    const sortedLengths = lists.map((l) => l.length).sort((a, b) => a - b);
+    const cutoff = grams.length >= 6 ? Math.max(3000, sortedLengths[grams.length - 3]! + 1) : Infinity;
+    let skipped = 0;
+    for (const list of lists) {
+      if (list.length >= cutoff) {
+        skipped += 1;
+        continue;
+      }
+      for (const t of list) {
+        if (this.fuzzyStamp[t] !== round) {
+          this.fuzzyStamp[t] = round;
+          this.fuzzyCount[t] = 1;
+          touched.push(t);
+        } else this.fuzzyCount[t]! += 1;
+      }
+    }
+    // One edit destroys at most three trigrams (a transposition four); truncations keep all but the
+    // last. Short words keep few trigrams, so their candidates are checked by length and distance.
+    const budget = token.length >= 6 ? 2 : 1;
+    const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1) - skipped);
+    // Verify the likeliest neighbours first (most shared trigrams) and at most MAX_VERIFIED of them:
+    // short words with two edits share few trigrams, so the count filter alone lets thousands through.
+    const buckets: number[][] = Array.from({ length: grams.length + 1 }, () => []);
+    for (const t of touched) {
+      const c = this.fuzzyCount[t]!;
+      if (t !== exact && c >= minShared) buckets[Math.min(c, grams.length)]!.push(t);
+    }
+    const ordered: number[] = [];
+    for (let c = grams.length; c >= minShared && ordered.length < MAX_VERIFIED; c--) {
+      for (const t of buckets[c]!) {
+        ordered.push(t);
+        if (ordered.length >= MAX_VERIFIED) break;
+      }
+    }
+    const out: Expansion[] = [];
+    for (const t of ordered) {
+      const other = this.tokens[t]!;
+      // Typos change the length by at most the budget; truncations and abbreviations are shorter
+      // than the word they stand for.
+      if (Math.abs(other.length - token.length) > budget && other.charCodeAt(0) !== token.charCodeAt(0)) continue;
+      const sim = tokenSimilarity(token, other);
+      if (sim >= 0.6) out.push({ token: t, sim });
+    }
+    out.sort((a, b) => b.sim - a.sim || this.df.get(b.token) - this.df.get(a.token));
+    const capped = out.slice(0, 24);
+    if (this.expansionCache.size > 50_000) this.expansionCache.clear();
+    this.expansionCache.set(token, capped);
+    return withExact(capped);
+  }
+
+  /** Forgets cached fuzzy lookups (benchmarks measure cold lookups with it). */
+  clearCaches(): void {
+    this.expansionCache.clear();
+  }
+
+  /** All tokens live in the index right now, with their document frequency (diagnostics). */
+  stateOf(slot: number): string {
+    return stateCodeAt(this.slotState.get(slot));
+  }
+}
