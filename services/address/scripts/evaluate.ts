@@ -20,6 +20,7 @@ import { PostalAddress } from '@clarity/proto/clarity/common/v1/payee.js';
 import { AddressParser } from '../src/domain/parser.js';
 import { LocalValidator } from '../src/domain/validate.js';
 import { scoreRecords, type PredictedToken } from './parse-accuracy.js';
+import { calibratedRate, IDLE_CALIBRATION_NS } from './speed.js';
 import { dataDir, fnv1a, isHeldOut, readLabeledXml } from './training-data.js';
 
 const args = new Set(process.argv.slice(2));
@@ -221,6 +222,9 @@ function rate(fn: (s: string) => unknown, slices: number): { wall: number; cpuMe
 }
 const validateRate = rate((s) => validator.validate(s), quick ? 10 : 40);
 const parseRate = rate((s) => parser.parse(s), quick ? 5 : 20);
+// The same workload in slices paired with a calibration loop (scripts/speed.ts): cost per address in
+// calibration iterations, turned into an estimate of the rate on an idle core of this machine.
+const validateCalibrated = calibratedRate(inputs, (s) => validator.validate(s), quick ? 6 : 20);
 
 async function serviceRss(): Promise<{ rssMb: number; peakRssMb: number; validated: number }> {
   const port = await freePort();
@@ -278,6 +282,10 @@ const report = {
     note: 'one thread, in process; inputs = held-out + BMF one-line strings; per wall-clock second, and per CPU second of the thread in 200 ms slices (median and best slice; the machine is shared: see machine)',
     parseStandardizeVerdict: { perWallSecond: validateRate.wall, perCpuSecondMedianSlice: validateRate.cpuMedian, perCpuSecondBestSlice: validateRate.cpuBest },
     parseOnly: { perWallSecond: parseRate.wall, perCpuSecondMedianSlice: parseRate.cpuMedian, perCpuSecondBestSlice: parseRate.cpuBest },
+    parseStandardizeVerdictIdleCoreEstimate: {
+      note: `cost per address in iterations of a calibration loop measured beside each 200 ms slice, × ${IDLE_CALIBRATION_NS} ns (that loop on an idle core of this machine): an estimate of the idle single-core rate, not a measurement`,
+      ...validateCalibrated,
+    },
   },
   serviceMemory: { ...memory, note: 'VmRSS / VmHWM of `node dist/src/main.js` after validating the BMF sample over gRPC (ValidateBatch of 500)' },
   machine: { loadavgBefore: loadBefore, loadavgAfter: readFileSync('/proc/loadavg', 'utf8').trim(), cores: (await import('node:os')).cpus().length, calibrationNsPerFloatAdd: calibration, node: process.version },
