@@ -76,6 +76,14 @@ export interface MatcherOptions {
   poolSize: number;
 }
 
+export interface MatchCallOptions {
+  /**
+   * Slots the query must not see (evaluation of payees whose truth is absent: a held-out supplier
+   * and its indistinguishable twins).
+   */
+  exclude?: ReadonlySet<number>;
+}
+
 interface QueryToken {
   text: string;
   weight: number;
@@ -138,20 +146,20 @@ export class Matcher {
   }
 
   /** The top `topK` candidates for a payee, best first. */
-  match(query: MatchQuery, topK: number): MatchOutcome {
+  match(query: MatchQuery, topK: number, options: MatchCallOptions = {}): MatchOutcome {
     const prepared = this.prepare(query);
     const normalizedName = displayNormalized(normalizeName(query.name));
     if (prepared.variants.length === 0 || this.index.supplierCount === 0) return { normalizedName, candidates: [] };
-    const pool = this.generate(prepared);
+    const pool = this.generate(prepared, options.exclude);
     const scored = this.rerank(prepared, pool);
     return { normalizedName, candidates: scored.slice(0, topK) };
   }
 
   /** Every pooled candidate with its features (calibration fitting and diagnostics). */
-  candidatesWithFeatures(query: MatchQuery): ScoredCandidate[] {
+  candidatesWithFeatures(query: MatchQuery, options: MatchCallOptions = {}): ScoredCandidate[] {
     const prepared = this.prepare(query);
     if (prepared.variants.length === 0 || this.index.supplierCount === 0) return [];
-    return this.rerank(prepared, this.generate(prepared));
+    return this.rerank(prepared, this.generate(prepared, options.exclude));
   }
 
   // -----------------------------------------------------------------------------------------
@@ -256,7 +264,7 @@ export class Matcher {
   }
 
   /** Slots of the best candidates by a cheap score: weighted token recall + address bonus. */
-  private generate(q: PreparedQuery): number[] {
+  private generate(q: PreparedQuery, exclude?: ReadonlySet<number>): number[] {
     this.ensureScratch();
     const index = this.index;
     const round = ++this.round;
@@ -344,6 +352,7 @@ export class Matcher {
       for (const v of touched) {
         if (acc[v]! < floor) continue;
         const slot = variantSlot[v]!;
+        if (exclude !== undefined && exclude.has(slot)) continue;
         let score = acc[v]! * inv - 0.03 * Math.max(0, variantLength[v]! - m);
         if (q.zip >= 0 && slotZip[slot] === q.zip) score += 0.15;
         if (q.cityId >= 0 && slotCity[slot] === q.cityId) score += 0.1;
@@ -361,6 +370,7 @@ export class Matcher {
     }
     if (q.taxId) {
       for (const slot of index.slotsWithEin(q.taxId)) {
+        if (exclude !== undefined && exclude.has(slot)) continue;
         if (slotStamp[slot] !== round) {
           slotStamp[slot] = round;
           slotBest[slot] = 10;
