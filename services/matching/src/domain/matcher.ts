@@ -63,6 +63,8 @@ export interface ScoredCandidate {
   /** Calibrated probability that this supplier is the payee. */
   score: number;
   matchType: 'EXACT' | 'NORMALIZED' | 'FUZZY';
+  /** The payee's address contradicts this supplier and nothing vouches for it: REVIEW at most. */
+  addressConflict: boolean;
   features: CandidateFeatures;
 }
 
@@ -74,6 +76,26 @@ export interface MatchOutcome {
 export interface MatcherOptions {
   /** Suppliers reranked per query. */
   poolSize: number;
+  /**
+   * Highest score a candidate may keep when the payee's address contradicts it (another state, or
+   * both another city and another ZIP) and nothing else vouches for it (the tax id, or the street
+   * with a near-identical name): set below the match threshold, such a candidate is REVIEW at most.
+   */
+  addressConflictCap?: number;
+}
+
+/** Default `addressConflictCap`: inside the default REVIEW band [0.5, 0.9). */
+export const DEFAULT_ADDRESS_CONFLICT_CAP = 0.8;
+
+/**
+ * Whether the payee's address contradicts a candidate with nothing to vouch for it: a same-name
+ * supplier in another state (or another city and ZIP) is a namesake until proven otherwise.
+ */
+export function addressContradicts(a: { zip: Agreement; city: Agreement; state: Agreement; street: Agreement; identifier: Agreement }, nameScore: number): boolean {
+  const contradicted = a.state === -1 || (a.city === -1 && a.zip === -1);
+  if (!contradicted) return false;
+  const vouched = a.identifier === 1 || (a.street === 1 && nameScore >= 0.9);
+  return !vouched;
 }
 
 export interface MatchCallOptions {
@@ -127,6 +149,7 @@ const COMMON_POSTINGS = 4000;
 
 export class Matcher {
   private readonly weights: Float64Array;
+  private readonly conflictCap: number;
   // Scratch arrays for candidate generation, sized to the index.
   private acc = new Float32Array(0);
   private lastToken = new Int32Array(0);
@@ -143,6 +166,7 @@ export class Matcher {
     private readonly options: MatcherOptions = { poolSize: 40 },
   ) {
     this.weights = weightVector(model);
+    this.conflictCap = options.addressConflictCap ?? DEFAULT_ADDRESS_CONFLICT_CAP;
   }
 
   /** The top `topK` candidates for a payee, best first. */
@@ -459,6 +483,8 @@ export class Matcher {
       // a supplier that has one rules it out (chapters share names but never EINs).
       if (r.addr.identifier === 1) score = p.nameScore >= 0.5 ? Math.max(score, 0.99) : Math.max(score, 0.7);
       else if (r.addr.identifier === -1) score = Math.min(score, 0.2);
+      const addressConflict = addressContradicts(r.addr, p.nameScore);
+      if (addressConflict) score = Math.min(score, this.conflictCap);
       const matchType = exactFolded ? 'EXACT' : p.exactNormalized ? 'NORMALIZED' : 'FUZZY';
       out.push({
         slot: r.slot,
@@ -467,6 +493,7 @@ export class Matcher {
         matchedName: displayed,
         score,
         matchType,
+        addressConflict,
         features: {
           values: x,
           nameScore: p.nameScore,
