@@ -134,7 +134,12 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
     ready: loaded,
     onClose: async () => {
       await sync.stop();
-      if (snapshotPath && ready && index.updatesApplied > 0) saveSnapshot('changes since the last snapshot');
+      if (snapshotPath && ready && index.updatesApplied > 0) {
+        // A single-owner store: move the watermark over this replica's own latest writes (no documents
+        // are read), or the next start would re-read the store to catch up on changes it already has.
+        if (suppliers.exclusive) await sync.poll().catch(() => 0);
+        saveSnapshot('changes since the last snapshot');
+      }
       if (!options.store) await store.close();
     },
   });
