@@ -6,36 +6,46 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FEATURE_NAMES, PRIOR_MODEL, logistic, type CalibrationModel } from '../src/domain/calibration.js';
-import { Matcher } from '../src/domain/matcher.js';
+import { addressContradicts, DEFAULT_ADDRESS_CONFLICT_CAP, Matcher } from '../src/domain/matcher.js';
 import { loadInProcess } from './in-process.js';
+import { queryOf } from './metrics.js';
 import { sharedDataDir } from './network-files.js';
-import { buildQueries, equivalent, loadAbsentNames, strictKey } from './queries.js';
+import { buildQueries, equivalent, heldOutIds, idsByStrictName, loadAbsentNames, strictKey } from './queries.js';
 
 const SEED = 20_240_601;
 const PRESENT = Number(process.env.FIT_PRESENT ?? 10_000);
 const ABSENT = Number(process.env.FIT_ABSENT ?? 3_000);
+// Held-out suppliers (a real business absent from the network as the matcher sees it) and namesakes
+// (one whose name another supplier elsewhere bears): the negatives that teach the model what a
+// contradicting address means.
+const HELD_OUT = Number(process.env.FIT_HELD_OUT ?? 1_500);
+const NAMESAKES = Number(process.env.FIT_NAMESAKES ?? 1_500);
 const L2 = 1e-3;
 
 const net = await loadInProcess();
 console.error(`network: ${net.records.length} suppliers (parse ${net.parseSeconds.toFixed(1)} s, index ${net.buildSeconds.toFixed(1)} s)`);
 const absentNames = await loadAbsentNames(sharedDataDir(), new Set(net.records.map((r) => strictKey(r.name))));
-const queries = buildQueries(net.records, absentNames, { split: 'train', seed: SEED, present: PRESENT, absent: ABSENT });
+const queries = buildQueries(net.records, absentNames, { split: 'train', seed: SEED, present: PRESENT, absent: ABSENT, heldOut: HELD_OUT, namesakes: NAMESAKES });
+const byName = idsByStrictName(net.records);
 const matcher = new Matcher(net.index, PRIOR_MODEL, { poolSize: 40 });
 
 const d = FEATURE_NAMES.length;
 const xs: Float64Array[] = [];
 const ys: number[] = [];
-const byQuery: Array<{ present: boolean; rows: number[] }> = [];
+const capped: boolean[] = [];
+const byQuery: Array<{ present: boolean; kind: string; rows: number[] }> = [];
 for (const q of queries) {
-  const cands = matcher.candidatesWithFeatures({ name: q.name, street: q.street, city: q.city, state: q.state, postalCode: q.zip?.replace(/\.0$/, '').slice(0, 5) });
+  const exclude = q.hidden ? new Set(heldOutIds(q, net.byId, byName).map((id) => net.index.slot(id)).filter((s): s is number => s !== undefined)) : undefined;
+  const cands = matcher.candidatesWithFeatures(queryOf(q), { exclude });
   const truth = q.truth ? net.byId.get(q.truth) : undefined;
   const rows: number[] = [];
   for (const c of cands) {
     rows.push(xs.length);
     xs.push(c.features.values);
+    capped.push(addressContradicts(c.features, c.features.nameScore));
     ys.push(truth && equivalent(net.byId.get(c.info.id), truth, q) ? 1 : 0);
   }
-  byQuery.push({ present: Boolean(q.truth), rows });
+  byQuery.push({ present: Boolean(q.truth), kind: q.kind, rows });
 }
 console.error(`training rows: ${xs.length} candidates from ${queries.length} queries (${ys.filter((y) => y === 1).length} positive)`);
 
@@ -100,11 +110,17 @@ function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
 }
 
 // Query-level outcome of a threshold on the training split (for choosing defaults).
-const scores = xs.map((x) => logistic(x.reduce((s, v, i) => s + v * w[i]!, 0)));
+// Scores as the service gives them: the address-conflict cap applies after the model.
+const scores = xs.map((x, n) => {
+  const p = logistic(x.reduce((s, v, i) => s + v * w[i]!, 0));
+  return capped[n] ? Math.min(p, DEFAULT_ADDRESS_CONFLICT_CAP) : p;
+});
 const table: Array<Record<string, number>> = [];
 for (const t of [0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) {
   let absent = 0;
   let absentMatched = 0;
+  let heldOut = 0;
+  let heldOutMatched = 0;
   let present = 0;
   let rightMatched = 0;
   let wrongMatched = 0;
@@ -116,12 +132,21 @@ for (const t of [0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) {
       present += 1;
       if (matched && ys[best] === 1) rightMatched += 1;
       if (matched && ys[best] === 0) wrongMatched += 1;
-    } else {
+    } else if (q.kind === 'absent') {
       absent += 1;
       if (matched) absentMatched += 1;
+    } else {
+      heldOut += 1;
+      if (matched) heldOutMatched += 1;
     }
   }
-  table.push({ threshold: t, auto_match_rate: rightMatched / present, wrong_match_rate: wrongMatched / present, absent_false_match_rate: absentMatched / absent });
+  table.push({
+    threshold: t,
+    auto_match_rate: rightMatched / present,
+    wrong_match_rate: wrongMatched / present,
+    absent_false_match_rate: absentMatched / absent,
+    held_out_false_match_rate: heldOutMatched / Math.max(heldOut, 1),
+  });
 }
 console.table(table);
 
@@ -129,7 +154,7 @@ const model: CalibrationModel = {
   version: 1,
   features: FEATURE_NAMES,
   weights: [...w].map((v) => Number(v.toFixed(6))),
-  trainedOn: `scripts/fit-calibration.ts: TRAIN split, seed ${SEED}, ${PRESENT} present + ${ABSENT} absent queries, ${xs.length} candidates; logistic regression (IRLS, ridge)`,
+  trainedOn: `scripts/fit-calibration.ts: TRAIN split, seed ${SEED}, ${PRESENT} present + ${ABSENT} absent + ${HELD_OUT} held-out + ${NAMESAKES} namesake queries, ${xs.length} candidates; logistic regression (IRLS, ridge)`,
 };
 const out = fileURLToPath(new URL('../../src/domain/calibration.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);

@@ -1,9 +1,12 @@
 // Query sets for the benchmark and the calibration fit, generated from the real network the way AP
 // clerks actually type payees: suffix changes, 1-2 typos, abbreviations (both ways, including
 // truncations no dictionary knows), word swaps, DBA / care-of appendices, case and punctuation, and
-// unchanged names; plus payees whose truth is absent from the network (names from other public
-// sources). Suppliers and absent names are split by a hash of their id/name: the calibration fit
-// uses the "train" half, the benchmark's figures the "eval" half.
+// unchanged names; plus payees whose truth is absent from the network: names from other public
+// sources, and held-out suppliers (the supplier and anything indistinguishable from it are hidden from
+// the matcher for that query, so what it finds is another business — for "namesake" queries, a
+// supplier of the same name in another city or state). Suppliers and absent names are split by a
+// hash of their id/name: the calibration fit uses the "train" half, the benchmark's figures the
+// "eval" half; development runs use the train half with other seeds.
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -11,7 +14,21 @@ import { readCsv } from '@clarity/kit';
 import { normalizeCity, parseZip } from '../src/domain/address.js';
 import { supplierId, type SupplierRecord } from '../src/domain/supplier.js';
 
-export type QueryKind = 'unchanged' | 'suffix' | 'typo' | 'abbreviation' | 'word_swap' | 'dba' | 'case_punct' | 'combined' | 'absent';
+export type QueryKind =
+  | 'unchanged'
+  | 'suffix'
+  | 'typo'
+  | 'abbreviation'
+  | 'word_swap'
+  | 'dba'
+  | 'case_punct'
+  | 'combined'
+  | 'absent'
+  | 'absent_held_out'
+  | 'absent_namesake';
+
+/** Kinds whose truth is not in the network (as the matcher sees it). */
+export const ABSENT_KINDS: ReadonlySet<QueryKind> = new Set(['absent', 'absent_held_out', 'absent_namesake']);
 
 export interface BenchQuery {
   n: number;
@@ -23,6 +40,11 @@ export interface BenchQuery {
   zip?: string;
   /** Supplier id of the truth; absent queries have none. */
   truth?: string;
+  /**
+   * Held-out queries: the supplier the query was made from. The matcher must not see it, nor any
+   * supplier indistinguishable from it given the query (see `heldOutIds`).
+   */
+  hidden?: string;
   /** How the address was given: none, city/state/zip, full, partial, moved (truth's address differs). */
   address: 'none' | 'city_state_zip' | 'full' | 'partial' | 'moved';
 }
@@ -38,7 +60,19 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-export const splitOf = (key: string): Split => (fnv1a(key) % 2 === 0 ? 'eval' : 'train');
+/** murmur3's 32-bit finalizer: every input bit reaches the low bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+// FNV-1a's low bit is only the parity of the odd character codes: every routing number (its check
+// digit makes the digit sum even) fell on one side. The finalizer mixes all bits first.
+export const splitOf = (key: string): Split => (fmix32(fnv1a(key)) % 2 === 0 ? 'eval' : 'train');
 
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -173,7 +207,8 @@ function casePunct(name: string, rnd: () => number): string {
   return s;
 }
 
-const SINGLE: Record<Exclude<QueryKind, 'combined' | 'absent' | 'unchanged'>, (n: string, r: () => number) => string> = {
+type SingleKind = Exclude<QueryKind, 'combined' | 'unchanged' | 'absent' | 'absent_held_out' | 'absent_namesake'>;
+const SINGLE: Record<SingleKind, (n: string, r: () => number) => string> = {
   suffix: changeSuffix,
   typo: (n, r) => (r() < 0.5 ? typo(n, r) : typo(typo(n, r), r)),
   abbreviation: abbreviate,
@@ -211,8 +246,8 @@ function vary(kind: QueryKind, name: string, rnd: () => number): string {
     if (b === a) b = kinds[(kinds.indexOf(a) + 1) % kinds.length]!;
     return SINGLE[b](SINGLE[a](name, rnd), rnd);
   }
-  if (kind === 'absent') return name;
-  return SINGLE[kind](name, rnd);
+  if (ABSENT_KINDS.has(kind)) return name;
+  return SINGLE[kind as SingleKind](name, rnd);
 }
 
 function zipForm(zip: string, rnd: () => number): string {
@@ -240,6 +275,10 @@ export interface QuerySetOptions {
   seed: number;
   present: number;
   absent: number;
+  /** Held-out suppliers drawn uniformly (their own address given): realistic absent payees. */
+  heldOut?: number;
+  /** Held-out suppliers whose name another supplier in another city or state also bears. */
+  namesakes?: number;
 }
 
 /** Present-truth queries from the network plus absent-truth queries from other public names. */
@@ -262,9 +301,61 @@ export function buildQueries(records: readonly SupplierRecord[], absentNames: re
     // Half of them carry a real (unrelated) address from the network, as a clerk's file would.
     out.push(rnd() < 0.5 ? withAddress(q, other, other, rnd) : q);
   }
+  // Held-out suppliers: the payee is a real business with its own address, absent from the network
+  // as the matcher sees it. The name carries the same clerk variations as present queries.
+  const heldOut = (r: SupplierRecord, kind: 'absent_held_out' | 'absent_namesake') => {
+    const variation = pickKind(rnd);
+    const q: BenchQuery = { n: 0, kind, name: vary(variation, r.name, rnd), hidden: supplierId(r.source, r.sourceId), address: 'none' };
+    // Always with an address: without one, a same-name supplier elsewhere cannot be told apart.
+    let withAddr = withAddress(q, r, r, rnd);
+    for (let k = 0; k < 8 && (withAddr.address === 'none' || withAddr.address === 'moved'); k++) withAddr = withAddress(q, r, r, rnd);
+    if (withAddr.address === 'none' || withAddr.address === 'moved') withAddr = { ...q, address: 'city_state_zip', city: r.address.city, state: r.address.state, zip: parseZip(r.address.postalCode).ok ? (parseZip(r.address.postalCode) as { value: string }).value : '' };
+    out.push(withAddr);
+  };
+  for (let i = 0; i < (options.heldOut ?? 0) && pool.length > 0; i++) heldOut(pool[Math.floor(rnd() * pool.length)]!, 'absent_held_out');
+  if ((options.namesakes ?? 0) > 0) {
+    const places = new Map<string, Set<string>>();
+    for (const r of records) {
+      const key = strictKey(r.name);
+      if (key.length < 3) continue;
+      const place = `${normalizeCity(r.address.city)}|${r.address.state.toUpperCase()}`;
+      let set = places.get(key);
+      if (!set) places.set(key, (set = new Set()));
+      if (set.size < 3) set.add(place);
+    }
+    const namesakePool = pool.filter((r) => (places.get(strictKey(r.name))?.size ?? 0) >= 2);
+    for (let i = 0; i < options.namesakes! && namesakePool.length > 0; i++) heldOut(namesakePool[Math.floor(rnd() * namesakePool.length)]!, 'absent_namesake');
+  }
   // Interleave deterministically so latency is not measured in blocks of one kind.
   const shuffled = out.map((q) => [rnd(), q] as const).sort((a, b) => a[0] - b[0]).map(([, q], n) => ({ ...q, n }));
   return shuffled;
+}
+
+/**
+ * Ids a held-out query must not see: the hidden supplier and every supplier indistinguishable from
+ * it given the query (same strict name and the same values in the address fields it gives).
+ */
+export function heldOutIds(q: BenchQuery, byId: ReadonlyMap<string, SupplierRecord>, byStrictName: ReadonlyMap<string, readonly string[]>): string[] {
+  if (!q.hidden) return [];
+  const hidden = byId.get(q.hidden);
+  if (!hidden) return [q.hidden];
+  const out = [q.hidden];
+  for (const id of byStrictName.get(strictKey(hidden.name)) ?? []) {
+    if (id !== q.hidden && equivalent(byId.get(id), hidden, q)) out.push(id);
+  }
+  return out;
+}
+
+/** Supplier ids by strict name (for `heldOutIds`). */
+export function idsByStrictName(records: readonly SupplierRecord[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of records) {
+    const key = strictKey(r.name);
+    const list = out.get(key);
+    if (list) list.push(supplierId(r.source, r.sourceId));
+    else out.set(key, [supplierId(r.source, r.sourceId)]);
+  }
+  return out;
 }
 
 /** Names whose truth is not in the network: public labeled names from sources outside it. */

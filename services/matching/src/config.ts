@@ -20,6 +20,12 @@ export interface MatchingSettings {
   syncSettleMs: number;
   /** Rows written to the store per batch during an import. */
   importBatchSize: number;
+  /**
+   * Where the index snapshot lives ('' = none): written after a full build and at shutdown, loaded at
+   * start-up instead of reading every document. Defaults to `<CLARITY_DATA_DIR>/matching/index.snapshot`
+   * with a file-backed embedded store, none otherwise (set a local path per replica with MongoDB).
+   */
+  snapshotPath: string;
 }
 
 export interface MatchingConfig {
@@ -37,6 +43,7 @@ export const DEFAULT_SETTINGS: MatchingSettings = {
   syncIntervalMs: 1000,
   syncSettleMs: 10_000,
   importBatchSize: 1000,
+  snapshotPath: '',
 };
 
 export function loadMatchingSettings(source: Record<string, string | undefined> = process.env): MatchingSettings {
@@ -49,6 +56,9 @@ export function loadMatchingSettings(source: Record<string, string | undefined> 
       CLARITY_MATCHING_SYNC_INTERVAL_MS: env.int(DEFAULT_SETTINGS.syncIntervalMs, 0, 3_600_000),
       CLARITY_MATCHING_SYNC_SETTLE_MS: env.int(DEFAULT_SETTINGS.syncSettleMs, 0, 3_600_000),
       CLARITY_MATCHING_IMPORT_BATCH: env.int(DEFAULT_SETTINGS.importBatchSize, 1, 10_000),
+      CLARITY_MATCHING_INDEX_SNAPSHOT: env.string(''),
+      CLARITY_DATA_DIR: env.string(''),
+      MONGODB_URI: env.string(''),
     },
     source,
   );
@@ -63,7 +73,15 @@ export function loadMatchingSettings(source: Record<string, string | undefined> 
     syncIntervalMs: e.CLARITY_MATCHING_SYNC_INTERVAL_MS,
     syncSettleMs: e.CLARITY_MATCHING_SYNC_SETTLE_MS,
     importBatchSize: e.CLARITY_MATCHING_IMPORT_BATCH,
+    snapshotPath: snapshotPathOf(e.CLARITY_MATCHING_INDEX_SNAPSHOT ?? '', e.CLARITY_DATA_DIR ?? '', e.MONGODB_URI ?? ''),
   };
+}
+
+/** CLARITY_MATCHING_INDEX_SNAPSHOT: a path, 'off', or unset (beside a file-backed embedded store). */
+function snapshotPathOf(setting: string, dataDir: string, mongoUri: string): string {
+  if (setting === 'off') return '';
+  if (setting) return setting;
+  return dataDir && !mongoUri ? `${dataDir.replace(/\/$/, '')}/matching/index.snapshot` : '';
 }
 
 export function loadMatchingConfig(source: Record<string, string | undefined> = process.env): MatchingConfig {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PRIOR_MODEL } from '../src/domain/calibration.js';
-import { Matcher } from '../src/domain/matcher.js';
+import { addressContradicts, Matcher } from '../src/domain/matcher.js';
+import { loadCalibration } from '../src/domain/calibration.js';
 import { SupplierIndex, type IndexEntry } from '../src/domain/supplier-index.js';
 
 const entry = (id: string, name: string, seq: number, extra: Partial<IndexEntry> = {}): IndexEntry => ({
@@ -61,5 +62,50 @@ describe('supplier index', () => {
     assert.equal(top('Filler Company Number 1042 Services'), 'x:n42');
     assert.equal(top('Filler Company Number 299 Services'), 'x:299');
     assert.equal(index.supplierCount, 3 + 50 + 50);
+  });
+});
+
+describe('address contradictions', () => {
+  function network() {
+    const index = new SupplierIndex();
+    for (let i = 0; i < 300; i++) index.upsert(entry(`x:${i}`, `Filler Company Number ${i} Services`, i + 1));
+    index.upsert(entry('x:ak', 'Smith Plumbing LLC', 1000, { street: '410 W 5th Ave', city: 'Anchorage', state: 'AK', postalCode: '99501', eins: ['920123456'] }));
+    index.freeze();
+    return new Matcher(index, loadCalibration(), { poolSize: 10 });
+  }
+
+  it('keeps a same-name supplier in another state below the default match threshold', () => {
+    const top = network().match({ name: 'Smith Plumbing LLC', city: 'Atlanta', state: 'GA', postalCode: '30303' }, 3).candidates[0]!;
+    assert.equal(top.info.id, 'x:ak');
+    assert.equal(top.addressConflict, true);
+    assert.ok(top.score < 0.9, `score ${top.score}`);
+  });
+
+  it('lets the tax id or the street vouch for a supplier in another state', () => {
+    const m = network();
+    const byEin = m.match({ name: 'Smith Plumbing LLC', state: 'GA', taxId: '920123456' }, 3).candidates[0]!;
+    assert.equal(byEin.addressConflict, false);
+    assert.ok(byEin.score >= 0.9);
+    const byStreet = m.match({ name: 'Smith Plumbing LLC', street: '410 West 5th Avenue', city: 'Atlanta', state: 'GA' }, 3).candidates[0]!;
+    assert.equal(byStreet.features.street, 1);
+    assert.equal(byStreet.addressConflict, false);
+  });
+
+  it('agrees with the address when it is the supplier\'s own, partial or absent', () => {
+    const m = network();
+    for (const q of [{ city: 'Anchorage', state: 'AK', postalCode: '99501' }, { state: 'AK' }, {}, { postalCode: '99501' }]) {
+      const top = m.match({ name: 'Smith Plumbing LLC', ...q }, 3).candidates[0]!;
+      assert.equal(top.addressConflict, false, JSON.stringify(q));
+    }
+  });
+
+  it('reads another city alone (same ZIP) or another ZIP alone (same city) as no contradiction', () => {
+    const none = { street: 0, identifier: 0 } as const;
+    assert.equal(addressContradicts({ ...none, zip: 1, city: -1, state: 1 }, 1), false);
+    assert.equal(addressContradicts({ ...none, zip: -1, city: 1, state: 1 }, 1), false);
+    assert.equal(addressContradicts({ ...none, zip: -1, city: -1, state: 1 }, 1), true);
+    assert.equal(addressContradicts({ ...none, zip: 0, city: 0, state: -1 }, 1), true);
+    assert.equal(addressContradicts({ zip: -1, city: -1, state: -1, street: 1, identifier: 0 }, 0.95), false);
+    assert.equal(addressContradicts({ zip: -1, city: -1, state: -1, street: 1, identifier: 0 }, 0.6), true);
   });
 });

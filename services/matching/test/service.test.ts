@@ -202,6 +202,48 @@ describe('matching over gRPC', () => {
   });
 });
 
+describe('decisions on a same-name supplier elsewhere', () => {
+  let n: TestService;
+  before(async () => {
+    n = await startTestService();
+    await importFixture(n.client, 'irs-eo-bmf-vt-sample.csv', SupplierFormat.SUPPLIER_FORMAT_IRS_EO_BMF);
+  });
+  after(() => n.close());
+
+  it('never auto-matches a same-name supplier the payee\'s address puts elsewhere', async () => {
+    await importRecords(n.client, [
+      { source: 'erp', sourceId: 'SP-AK', name: 'Smith Plumbing LLC', address: address('410 W 5th Ave', 'Anchorage', 'AK', '99501') },
+    ]);
+    const atlanta = { address: address('', 'Atlanta', 'GA', '30303') };
+    // Only the Anchorage supplier bears the name: it is shown, with the disagreement, but REVIEW at most
+    // (even when the request lowers the match threshold below the score).
+    for (const options of [undefined, { topK: 5, matchThreshold: 0.3, reviewThreshold: 0.1 }]) {
+      const res = await n.client.match({ payee: payee('Smith Plumbing LLC', atlanta), options });
+      const top = res.candidates[0];
+      assert.equal(top?.supplier?.id, 'erp:SP-AK');
+      assert.ok(top.disagreedFields.includes(MatchField.MATCH_FIELD_STATE));
+      assert.ok(top.evidence.some((e) => e.ruleId === 'address.conflict'));
+      assert.notEqual(res.decision, MatchDecision.MATCH_DECISION_MATCHED);
+      assert.notEqual(top.decision, MatchDecision.MATCH_DECISION_MATCHED);
+      if (!options) assert.ok(top.score < res.matchThreshold, `score ${top.score}`);
+    }
+    // The same payee in Anchorage, or with no address at all, is the Anchorage supplier.
+    const home = await n.client.match({ payee: payee('Smith Plumbing LLC', { address: address('', 'Anchorage', 'AK', '99501') }), options: undefined });
+    assert.equal(home.candidates[0]?.supplier?.id, 'erp:SP-AK');
+    assert.equal(home.decision, MatchDecision.MATCH_DECISION_MATCHED);
+    assert.ok(!home.candidates[0]!.evidence.some((e) => e.ruleId === 'address.conflict'));
+    // A same-name supplier in Atlanta is the match, ranked above the Anchorage one.
+    await importRecords(n.client, [
+      { source: 'erp', sourceId: 'SP-GA', name: 'SMITH PLUMBING, L.L.C.', address: address('55 Peachtree St', 'Atlanta', 'GA', '30303') },
+    ]);
+    const both = await n.client.match({ payee: payee('Smith Plumbing LLC', atlanta), options: undefined });
+    assert.equal(both.candidates[0]?.supplier?.id, 'erp:SP-GA');
+    assert.equal(both.decision, MatchDecision.MATCH_DECISION_MATCHED);
+    const ak = both.candidates.find((c) => c.supplier?.id === 'erp:SP-AK');
+    assert.ok(!ak || (ak.decision !== MatchDecision.MATCH_DECISION_MATCHED && ak.score < both.candidates[0]!.score));
+  });
+});
+
 describe('index updates', () => {
   let t: TestService;
   before(async () => (t = await startTestService()));

@@ -1,6 +1,7 @@
 // The supplier network in the store (embedded or MongoDB): one document per supplier keyed by its
 // stable id, a change sequence allocated from a counter document (so replicas can poll "what changed
 // after N"), and tombstones for deletions.
+import { randomUUID } from 'node:crypto';
 import type { Collection, Store } from '@clarity/kit';
 import { contentHash, emptyAddress, supplierId, type SupplierDoc, type SupplierRecord } from '../domain/supplier.js';
 
@@ -39,6 +40,22 @@ export class SupplierStore {
     // MongoDB answers "seq > N" from this index. The embedded store only has equality indexes, which
     // would cost memory for nothing: its poller never needs to query (see IndexSync).
     if (this.store.kind === 'mongodb') await this.suppliers.createIndex({ seq: 1 }, { name: 'seq' });
+  }
+
+  /**
+   * A random identity of this store, created on first use: an index snapshot is only valid for the
+   * store it was taken from.
+   */
+  async storeId(): Promise<string> {
+    const meta = this.store.collection<{ _id: string; value: string }>('matching_meta');
+    const existing = await meta.get('store_id');
+    if (existing) return existing.value;
+    try {
+      await meta.insert({ _id: 'store_id', value: randomUUID() });
+    } catch {
+      // Another replica created it first.
+    }
+    return (await meta.get('store_id'))!.value;
   }
 
   /** The highest sequence number reserved so far (0 when none). */

@@ -63,6 +63,8 @@ export interface ScoredCandidate {
   /** Calibrated probability that this supplier is the payee. */
   score: number;
   matchType: 'EXACT' | 'NORMALIZED' | 'FUZZY';
+  /** The payee's address contradicts this supplier and nothing vouches for it: REVIEW at most. */
+  addressConflict: boolean;
   features: CandidateFeatures;
 }
 
@@ -74,6 +76,34 @@ export interface MatchOutcome {
 export interface MatcherOptions {
   /** Suppliers reranked per query. */
   poolSize: number;
+  /**
+   * Highest score a candidate may keep when the payee's address contradicts it (another state, or
+   * both another city and another ZIP) and nothing else vouches for it (the tax id, or the street
+   * with a near-identical name): set below the match threshold, such a candidate is REVIEW at most.
+   */
+  addressConflictCap?: number;
+}
+
+/** Default `addressConflictCap`: inside the default REVIEW band [0.5, 0.9). */
+export const DEFAULT_ADDRESS_CONFLICT_CAP = 0.8;
+
+/**
+ * Whether the payee's address contradicts a candidate with nothing to vouch for it: a same-name
+ * supplier in another state (or another city and ZIP) is a namesake until proven otherwise.
+ */
+export function addressContradicts(a: { zip: Agreement; city: Agreement; state: Agreement; street: Agreement; identifier: Agreement }, nameScore: number): boolean {
+  const contradicted = a.state === -1 || (a.city === -1 && a.zip === -1);
+  if (!contradicted) return false;
+  const vouched = a.identifier === 1 || (a.street === 1 && nameScore >= 0.9);
+  return !vouched;
+}
+
+export interface MatchCallOptions {
+  /**
+   * Slots the query must not see (evaluation of payees whose truth is absent: a held-out supplier
+   * and its indistinguishable twins).
+   */
+  exclude?: ReadonlySet<number>;
 }
 
 interface QueryToken {
@@ -119,6 +149,7 @@ const COMMON_POSTINGS = 4000;
 
 export class Matcher {
   private readonly weights: Float64Array;
+  private readonly conflictCap: number;
   // Scratch arrays for candidate generation, sized to the index.
   private acc = new Float32Array(0);
   private lastToken = new Int32Array(0);
@@ -135,23 +166,24 @@ export class Matcher {
     private readonly options: MatcherOptions = { poolSize: 40 },
   ) {
     this.weights = weightVector(model);
+    this.conflictCap = options.addressConflictCap ?? DEFAULT_ADDRESS_CONFLICT_CAP;
   }
 
   /** The top `topK` candidates for a payee, best first. */
-  match(query: MatchQuery, topK: number): MatchOutcome {
+  match(query: MatchQuery, topK: number, options: MatchCallOptions = {}): MatchOutcome {
     const prepared = this.prepare(query);
     const normalizedName = displayNormalized(normalizeName(query.name));
     if (prepared.variants.length === 0 || this.index.supplierCount === 0) return { normalizedName, candidates: [] };
-    const pool = this.generate(prepared);
+    const pool = this.generate(prepared, options.exclude);
     const scored = this.rerank(prepared, pool);
     return { normalizedName, candidates: scored.slice(0, topK) };
   }
 
   /** Every pooled candidate with its features (calibration fitting and diagnostics). */
-  candidatesWithFeatures(query: MatchQuery): ScoredCandidate[] {
+  candidatesWithFeatures(query: MatchQuery, options: MatchCallOptions = {}): ScoredCandidate[] {
     const prepared = this.prepare(query);
     if (prepared.variants.length === 0 || this.index.supplierCount === 0) return [];
-    return this.rerank(prepared, this.generate(prepared));
+    return this.rerank(prepared, this.generate(prepared, options.exclude));
   }
 
   // -----------------------------------------------------------------------------------------
@@ -256,7 +288,7 @@ export class Matcher {
   }
 
   /** Slots of the best candidates by a cheap score: weighted token recall + address bonus. */
-  private generate(q: PreparedQuery): number[] {
+  private generate(q: PreparedQuery, exclude?: ReadonlySet<number>): number[] {
     this.ensureScratch();
     const index = this.index;
     const round = ++this.round;
@@ -344,6 +376,7 @@ export class Matcher {
       for (const v of touched) {
         if (acc[v]! < floor) continue;
         const slot = variantSlot[v]!;
+        if (exclude !== undefined && exclude.has(slot)) continue;
         let score = acc[v]! * inv - 0.03 * Math.max(0, variantLength[v]! - m);
         if (q.zip >= 0 && slotZip[slot] === q.zip) score += 0.15;
         if (q.cityId >= 0 && slotCity[slot] === q.cityId) score += 0.1;
@@ -361,6 +394,7 @@ export class Matcher {
     }
     if (q.taxId) {
       for (const slot of index.slotsWithEin(q.taxId)) {
+        if (exclude !== undefined && exclude.has(slot)) continue;
         if (slotStamp[slot] !== round) {
           slotStamp[slot] = round;
           slotBest[slot] = 10;
@@ -449,6 +483,8 @@ export class Matcher {
       // a supplier that has one rules it out (chapters share names but never EINs).
       if (r.addr.identifier === 1) score = p.nameScore >= 0.5 ? Math.max(score, 0.99) : Math.max(score, 0.7);
       else if (r.addr.identifier === -1) score = Math.min(score, 0.2);
+      const addressConflict = addressContradicts(r.addr, p.nameScore);
+      if (addressConflict) score = Math.min(score, this.conflictCap);
       const matchType = exactFolded ? 'EXACT' : p.exactNormalized ? 'NORMALIZED' : 'FUZZY';
       out.push({
         slot: r.slot,
@@ -457,6 +493,7 @@ export class Matcher {
         matchedName: displayed,
         score,
         matchType,
+        addressConflict,
         features: {
           values: x,
           nameScore: p.nameScore,

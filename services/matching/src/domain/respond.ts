@@ -43,9 +43,15 @@ export function effectiveOptions(options: MatchOptions | undefined, settings: Ma
   return { topK: o.topK || settings.defaultTopK, matchThreshold, reviewThreshold };
 }
 
-export function decide(score: number | undefined, o: EffectiveOptions): MatchDecision {
+/**
+ * The decision for a best-candidate score. A candidate the payee's address contradicts (another
+ * state, or another city and ZIP, with no tax id or street vouching for it) is REVIEW at most,
+ * whatever thresholds the request sets: a same-name supplier elsewhere is a namesake until a clerk
+ * says otherwise.
+ */
+export function decide(score: number | undefined, o: EffectiveOptions, addressConflict = false): MatchDecision {
   if (score === undefined) return MatchDecision.MATCH_DECISION_NO_MATCH;
-  if (score >= o.matchThreshold) return MatchDecision.MATCH_DECISION_MATCHED;
+  if (score >= o.matchThreshold) return addressConflict ? MatchDecision.MATCH_DECISION_REVIEW : MatchDecision.MATCH_DECISION_MATCHED;
   if (score >= o.reviewThreshold) return MatchDecision.MATCH_DECISION_REVIEW;
   return MatchDecision.MATCH_DECISION_NO_MATCH;
 }
@@ -104,6 +110,15 @@ function evidenceOf(c: ScoredCandidate): Evidence[] {
     if (a === 0) continue;
     ev.push({ tier, ruleId: `${rule}.${a === 1 ? 'agree' : 'disagree'}`, detail: `${rule.split('.')[1]} ${AGREEMENT_WORDS[a as 1 | -1]}`, matchedText: '', weight: a === 1 ? 1 : 0 });
   }
+  if (c.addressConflict) {
+    ev.push({
+      tier: 'address',
+      ruleId: 'address.conflict',
+      detail: 'the payee is elsewhere (another state, or another city and ZIP) and no tax id or street vouches for this supplier: review at most',
+      matchedText: '',
+      weight: 0,
+    });
+  }
   ev.push({ tier: 'calibration', ruleId: 'score.logistic', detail: 'calibrated probability that this supplier is the payee', matchedText: '', weight: round(c.score) });
   return ev;
 }
@@ -122,11 +137,11 @@ export function toMatchResponse(outcome: MatchOutcome, o: EffectiveOptions): Mat
       agreedFields: agreed,
       disagreedFields: disagreed,
       evidence: evidenceOf(c),
-      decision: decide(round(c.score), o),
+      decision: decide(round(c.score), o, c.addressConflict),
     };
   });
   return {
-    decision: decide(shown[0] ? round(shown[0].score) : undefined, o),
+    decision: decide(shown[0] ? round(shown[0].score) : undefined, o, shown[0]?.addressConflict),
     candidates,
     normalizedName: outcome.normalizedName,
     matchThreshold: o.matchThreshold,

@@ -49,6 +49,19 @@ export interface Expansion {
 }
 
 const SEP = '\u001f';
+const SNAPSHOT_VERSION = 1;
+
+/** The scalar part of an index snapshot. */
+export interface SnapshotHeader {
+  version: number;
+  meta: Record<string, unknown>;
+  live: number;
+  liveVariantCount: number;
+  infoChars: number;
+  trigramCount: number;
+  trigramEntries: number;
+  slots: number;
+}
 const MAX_TOKENS_PER_NAME = 24;
 
 /** Character code → 0..36 (A-Z, 0-9, and 36 for the word boundary or anything else). */
@@ -589,6 +602,169 @@ export class SupplierIndex {
   /** Forgets cached fuzzy lookups (benchmarks measure cold lookups with it). */
   clearCaches(): void {
     this.expansionCache.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Snapshot: the compact form written to disk so a restart need not rebuild from the store.
+
+  /**
+   * The index in its compact form, for a snapshot file: scalars and `meta` in a header, then named
+   * sections (typed arrays viewed as bytes, strings as UTF-8). Freezes the postings first (the frozen
+   * form is what is written). The adapter lays them out on disk.
+   */
+  snapshotSections(meta: Record<string, unknown>): { header: SnapshotHeader; sections: Array<{ name: string; data: Uint8Array }> } {
+    this.freeze();
+    const sections: Array<{ name: string; data: Uint8Array }> = [];
+    const add = (name: string, data: Int32Array | Uint8Array | Float64Array) => sections.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    const vec = (name: string, v: { data: Int32Array | Uint8Array | Float64Array; length: number }) => add(name, v.data.subarray(0, v.length));
+    vec('slotZip', this.slotZip);
+    vec('slotState', this.slotState);
+    vec('slotCity', this.slotCity);
+    vec('slotSeq', this.slotSeq);
+    vec('slotFirstVariant', this.slotFirstVariant);
+    vec('variantSlot', this.variantSlot);
+    vec('variantStart', this.variantStart);
+    vec('variantLength', this.variantLength);
+    vec('variantAlive', this.variantAlive);
+    vec('variantKind', this.variantKind);
+    vec('variantNext', this.variantNext);
+    vec('tokenPool', this.tokenPool);
+    vec('df', this.df);
+    add('frozen', this.frozen);
+    add('frozenStart', this.frozenStart);
+    const grams: number[] = [];
+    const gramStart: number[] = [0];
+    let gramEntries = 0;
+    this.trigramPostings.forEach((list, g) => {
+      if (!list) return;
+      grams.push(g);
+      gramEntries += list.length;
+      gramStart.push(gramEntries);
+    });
+    const gramIds = new Int32Array(gramEntries);
+    let at = 0;
+    for (const g of grams) for (const id of this.trigramPostings[g]!) gramIds[at++] = id;
+    add('grams', Int32Array.from(grams));
+    add('gramStart', Int32Array.from(gramStart));
+    add('gramIds', gramIds);
+    add('freeSlots', Int32Array.from(this.freeSlots));
+    add('variantTextKeys', Int32Array.from(this.variantText.keys()));
+    const text = (name: string, list: Iterable<string>) => sections.push({ name, data: Buffer.from([...list].join('\u0000'), 'utf8') });
+    text('slotIds', this.slotIds);
+    text('slotInfo', this.slotInfo);
+    text('tokens', this.tokens);
+    text('cities', this.cities);
+    text('variantText', this.variantText.values());
+    text('slotEins', [JSON.stringify([...this.slotEins])]);
+    return {
+      header: {
+        version: SNAPSHOT_VERSION,
+        meta,
+        live: this.live,
+        liveVariantCount: this.liveVariantCount,
+        infoChars: this.infoChars,
+        trigramCount: this.trigramCount,
+        trigramEntries: this.trigramEntries,
+        slots: this.slotIds.length,
+      },
+      sections,
+    };
+  }
+
+  /**
+   * Fills this (empty) index from snapshot sections (each in its own ArrayBuffer, as the adapter
+   * reads them). Throws on anything inconsistent before changing the index, so the caller can still
+   * build from the store.
+   */
+  restoreSnapshot(h: SnapshotHeader, sec: ReadonlyMap<string, Uint8Array>): void {
+    if (this.slotIds.length > 0 || this.tokens.length > 0) throw new Error('snapshot: the index is not empty');
+    if (h.version !== SNAPSHOT_VERSION) throw new Error(`snapshot: version ${h.version}, expected ${SNAPSHOT_VERSION}`);
+    const part = (name: string) => {
+      const b = sec.get(name);
+      if (!b) throw new Error(`snapshot: missing section ${name}`);
+      return b;
+    };
+    const typed = <T>(name: string, ctor: new (buffer: ArrayBuffer, offset: number, length: number) => T, size: number): T => {
+      const b = part(name);
+      if (b.byteOffset % size !== 0 || b.byteLength % size !== 0) throw new Error(`snapshot: section ${name} is misaligned`);
+      return new ctor(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength / size);
+    };
+    const i32 = (name: string) => typed(name, Int32Array, 4);
+    const u8 = (name: string) => typed(name, Uint8Array, 1);
+    const f64 = (name: string) => typed(name, Float64Array, 8);
+    const strings = (name: string) => {
+      const b = part(name);
+      return b.byteLength === 0 ? [] : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8').split('\u0000');
+    };
+    const slotIds = strings('slotIds');
+    const slotInfo = strings('slotInfo');
+    const tokens = strings('tokens');
+    if (slotIds.length !== h.slots || slotInfo.length !== h.slots) throw new Error('snapshot: slot tables differ in length');
+    if (slotIds.filter((id) => id !== '').length !== h.live) throw new Error('snapshot: live count differs from the slot table');
+    const frozenStart = i32('frozenStart');
+    if (frozenStart.length !== tokens.length + 1) throw new Error('snapshot: postings and vocabulary differ');
+    const cols = {
+      slotZip: i32('slotZip'),
+      slotState: u8('slotState'),
+      slotCity: i32('slotCity'),
+      slotSeq: f64('slotSeq'),
+      slotFirstVariant: i32('slotFirstVariant'),
+      variantSlot: i32('variantSlot'),
+      variantStart: i32('variantStart'),
+      variantLength: u8('variantLength'),
+      variantAlive: u8('variantAlive'),
+      variantKind: u8('variantKind'),
+      variantNext: i32('variantNext'),
+      tokenPool: i32('tokenPool'),
+      df: i32('df'),
+    };
+    const frozen = i32('frozen');
+    const grams = i32('grams');
+    const gramStart = i32('gramStart');
+    const gramIds = i32('gramIds');
+    const freeSlots = i32('freeSlots');
+    const textKeys = i32('variantTextKeys');
+    const texts = strings('variantText');
+    const cities = strings('cities');
+    const slotEins = JSON.parse(strings('slotEins')[0] ?? '[]') as Array<[number, string[]]>;
+    if (cols.df.length < tokens.length || gramStart.length !== grams.length + 1 || textKeys.length !== texts.length) throw new Error('snapshot: section sizes disagree');
+    // Nothing below throws on a consistent snapshot: the index changes only once every check passed.
+    for (const [name, data] of Object.entries(cols)) {
+      const v = this[name as keyof typeof cols] as { data: typeof data; length: number };
+      v.data = data;
+      v.length = data.length;
+    }
+    this.frozen = frozen;
+    this.frozenStart = frozenStart;
+    for (let slot = 0; slot < slotIds.length; slot++) {
+      const id = slotIds[slot]!;
+      this.slotIds.push(id);
+      this.slotInfo.push(slotInfo[slot]!);
+      if (id !== '') this.slotOf.set(id, slot);
+    }
+    for (const t of tokens) {
+      this.vocab.set(t, this.tokens.length);
+      this.tokens.push(t);
+      this.postings.push([]);
+    }
+    this.deadPostings.set(Math.max(tokens.length - 1, 0), 0);
+    for (let k = 0; k < grams.length; k++) this.trigramPostings[grams[k]!] = Array.from(gramIds.subarray(gramStart[k]!, gramStart[k + 1]!));
+    for (const slot of freeSlots) this.freeSlots.push(slot);
+    textKeys.forEach((v, k) => this.variantText.set(v, texts[k]!));
+    for (const c of cities) this.internCity(c);
+    for (const [slot, eins] of slotEins) {
+      this.slotEins.set(slot, eins);
+      for (const ein of eins) {
+        const list = this.extraEins.get(ein);
+        if (list) list.push(slot);
+        else this.extraEins.set(ein, [slot]);
+      }
+    }
+    this.live = h.live;
+    this.liveVariantCount = h.liveVariantCount;
+    this.infoChars = h.infoChars;
+    this.trigramCount = h.trigramCount;
+    this.trigramEntries = h.trigramEntries;
   }
 
   /** All tokens live in the index right now, with their document frequency (diagnostics). */

@@ -1,0 +1,86 @@
+// Development evaluation: the matcher on a DEV query set (TRAIN half of the network and of the
+// absent names, a seed of its own), never on the benchmark's EVAL half. Prints the figures and
+// writes every miss and false match to a file for inspection.
+//
+//   node dist/scripts/dev-eval.js [--seed 4242] [--present 3000] [--absent 1000] [--held-out 600] [--namesakes 600] [--misses /tmp/misses.txt]
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { DEFAULT_SETTINGS } from '../src/config.js';
+import { loadCalibration } from '../src/domain/calibration.js';
+import { Matcher } from '../src/domain/matcher.js';
+import { loadInProcess } from './in-process.js';
+import { accuracy, latencyStats, queryOf, reliability, type Ranked } from './metrics.js';
+import { sharedDataDir } from './network-files.js';
+import { buildQueries, heldOutIds, idsByStrictName, loadAbsentNames, strictKey } from './queries.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const num = (k: string, d: number) => Number(args.get(k) ?? d);
+
+const net = await loadInProcess();
+console.error(`network ${net.records.length} (parse ${net.parseSeconds.toFixed(1)} s, index ${net.buildSeconds.toFixed(1)} s)`);
+const absentNames = await loadAbsentNames(sharedDataDir(), new Set(net.records.map((r) => strictKey(r.name))));
+const queries = buildQueries(net.records, absentNames, {
+  split: 'train',
+  seed: num('seed', 4242),
+  present: num('present', 3000),
+  absent: num('absent', 1000),
+  heldOut: num('held-out', 600),
+  namesakes: num('namesakes', 600),
+});
+const byName = idsByStrictName(net.records);
+const matcher = new Matcher(net.index, loadCalibration(), { poolSize: DEFAULT_SETTINGS.poolSize });
+const excludeOf = (q: (typeof queries)[number]) => {
+  if (!q.hidden) return undefined;
+  return new Set(heldOutIds(q, net.byId, byName).map((id) => net.index.slot(id)).filter((s): s is number => s !== undefined));
+};
+for (const q of queries.slice(0, 300)) matcher.match(queryOf(q), 5, { exclude: excludeOf(q) });
+net.index.clearCaches();
+const ranked = new Map<number, Ranked>();
+const ms: number[] = [];
+const load0 = loadavg();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+for (const q of queries) {
+  const exclude = excludeOf(q);
+  const t = performance.now();
+  const out = matcher.match(queryOf(q), 5, { exclude });
+  ms.push(performance.now() - t);
+  ranked.set(q.n, { ids: out.candidates.map((c) => c.info.id), scores: out.candidates.map((c) => c.score) });
+}
+const wall = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const acc = accuracy(queries, ranked, net.byId, DEFAULT_SETTINGS.matchThreshold);
+const { top1, ...figures } = acc;
+console.log(
+  JSON.stringify(
+    {
+      load: [load0, loadavg()].map((l) => l.map((x) => Number(x.toFixed(2)))),
+      latency: latencyStats(ms),
+      cpu_ms_per_query: Number(((cpu.user + cpu.system) / 1000 / queries.length).toFixed(3)),
+      wall_ms_per_query: Number((wall / queries.length).toFixed(3)),
+      ...figures,
+      reliability: reliability(top1).expected_calibration_error,
+    },
+    null,
+    1,
+  ),
+);
+const lines: string[] = [];
+for (const q of queries) {
+  const r = ranked.get(q.n)!;
+  const truth = q.truth;
+  const rank = truth ? r.ids.findIndex((id) => id === truth) : -1;
+  const top = r.ids[0];
+  const s = r.scores[0] ?? 0;
+  const wrongTop = truth ? top !== truth : s >= DEFAULT_SETTINGS.matchThreshold;
+  if (!wrongTop) continue;
+  const show = (id: string | undefined) => {
+    const rec = id ? net.byId.get(id) : undefined;
+    return rec ? `${id} "${rec.name}" ${rec.address.city} ${rec.address.state} ${rec.address.postalCode}` : '-';
+  };
+  lines.push(
+    `[${q.kind}/${q.address}] "${q.name}" ${q.street ?? ''} | ${q.city ?? ''} ${q.state ?? ''} ${q.zip ?? ''}\n  truth: ${show(truth ?? q.hidden)} rank ${rank}\n  top:   ${show(top)} ${s.toFixed(3)}${r.ids[1] ? `\n  2nd:   ${show(r.ids[1])} ${r.scores[1]!.toFixed(3)}` : ''}`,
+  );
+}
+writeFileSync(args.get('misses') ?? '/tmp/m2/misses.txt', `${lines.join('\n')}\n`);
