@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { ComponentType, ConfirmationLevel, Granularity, PossibleNextAction as A } from '@clarity/proto/clarity/address/v1/address.js';
 import { AddressParser } from '../src/domain/parser.js';
 import { LocalValidator } from '../src/domain/validate.js';
-import { editDistance, pub28Words } from '../src/domain/text.js';
+import { boundedEditDistance as editDistance } from '@clarity/kit/similarity';
+import { pub28Words } from '../src/domain/text.js';
 import { cityKey, zipDatabase } from '../src/domain/zipdb.js';
 
 const v = new LocalValidator(new AddressParser());

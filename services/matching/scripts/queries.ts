@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { readCsv } from '@clarity/kit';
+import { seededRandom } from '@clarity/kit/similarity';
 import { normalizeCity, parseZip } from '../src/domain/address.js';
 import { supplierId, type SupplierRecord } from '../src/domain/supplier.js';
 
@@ -73,17 +74,6 @@ function fmix32(h: number): number {
 // FNV-1a's low bit is only the parity of the odd character codes: every routing number (its check
 // digit makes the digit sum even) fell on one side. The finalizer mixes all bits first.
 export const splitOf = (key: string): Split => (fmix32(fnv1a(key)) % 2 === 0 ? 'eval' : 'train');
-
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strict name key used only to decide equivalence / absence: upper-case letters and digits. */
 export const strictKey = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]+/g, '');
@@ -283,7 +273,7 @@ export interface QuerySetOptions {
 
 /** Present-truth queries from the network plus absent-truth queries from other public names. */
 export function buildQueries(records: readonly SupplierRecord[], absentNames: readonly string[], options: QuerySetOptions): BenchQuery[] {
-  const rnd = prng(options.seed);
+  const rnd = seededRandom(options.seed);
   const pool = records.filter((r) => r.name.trim() !== '' && splitOf(supplierId(r.source, r.sourceId)) === options.split);
   const absentPool = absentNames.filter((n) => splitOf(`absent:${n}`) === options.split);
   const out: BenchQuery[] = [];

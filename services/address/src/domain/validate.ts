@@ -10,12 +10,13 @@ import {
   AddressKind, ComponentType, ConfirmationLevel, Granularity, PossibleNextAction, ValidationSource,
   type AddressValidationResult, type ComponentValidation, type ParsedAddress,
 } from '@clarity/proto/clarity/address/v1/address.js';
+import { boundedEditDistance } from '@clarity/kit/similarity';
 import { componentTypeName } from './labels.js';
 import type { AddressInput, AddressParser, Parse } from './parser.js';
 import { standardize } from './standardize.js';
 import { unitPairs } from './units.js';
 import { STATE_CODE, STATE_NAME_BY_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR, UNIT_WITHOUT_ID } from './tables.js';
-import { editDistance, pub28Words, spellingBudget } from './text.js';
+import { pub28Words, spellingBudget } from './text.js';
 import { cityKey, distanceKm, type ZipDatabase, type ZipRecord } from './zipdb.js';
 
 const T = ComponentType;
@@ -411,7 +412,7 @@ export class LocalValidator {
       const ck = keys[k]!;
       if (Math.abs(ck.length - key.length) > budget) continue;
       const c = candidates[k]!;
-      const d = editDistance(key, ck, budget);
+      const d = boundedEditDistance(key, ck, budget);
       if (d < bestD) {
         best = c;
         bestD = d;
@@ -429,7 +430,7 @@ export class LocalValidator {
     let bestD = 3;
     for (const [code, name] of names) {
       const budget = spellingBudget(name.length);
-      const d = editDistance(text, name, budget);
+      const d = boundedEditDistance(text, name, budget);
       if (d <= budget && d < bestD) {
         best = code;
         bestD = d;
@@ -443,7 +444,7 @@ export class LocalValidator {
    * edit away (a typo) replaces it; otherwise it is marked suspicious and candidates are listed.
    */
   private resolveZipConflict(zip: string, cityZips: string[], zipCheck: { text: string; level: ConfirmationLevel; replaced?: boolean; original: string }, notes: string[], candidates: string[], city: string, state: string): ZipRecord | undefined {
-    const near = cityZips.filter((z) => editDistance(z, zip, 1) <= 1);
+    const near = cityZips.filter((z) => boundedEditDistance(z, zip, 1) <= 1);
     if (near.length === 1) {
       const fixed = near[0]!;
       zipCheck.original = zipCheck.original || zip;

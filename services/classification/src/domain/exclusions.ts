@@ -1,19 +1,12 @@
 // The exclusion-list matcher: every enabled rule compiled once into a word trie (WORDS / EXACT / PREFIX /
 // SUFFIX) plus a short list of regular expressions, so one name costs a walk over its words rather than
 // a scan of 700 keywords. Rebuilt whenever the lists change.
-import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { KeywordMatch } from '@clarity/proto/clarity/classification/v1/classification.js';
+import type { ExclusionRuleSpec } from './exclusion-defaults.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
 
-export interface ExclusionRuleData {
-  id: string;
-  list: string;
-  category: string;
-  keyword: string;
-  match: KeywordMatch;
-  impliesType: PayeeType;
-  impliesSubtype: PayeeSubtype;
-  reason: string;
+/** A rule as stored and edited: the default's shape without its prior, plus edit state. */
+export interface ExclusionRuleData extends Omit<ExclusionRuleSpec, 'prior'> {
   disabled: boolean;
   updateTime: Date;
 }

@@ -11,6 +11,7 @@ import {
   type Supplier,
 } from '@clarity/proto/clarity/matching/v1/matching.js';
 import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
+import { seededRandom } from '@clarity/kit/similarity';
 import { CliError, type CliContext } from '../context.js';
 import { CsvWriter } from '../io/files.js';
 import { Progress } from '../io/progress.js';
@@ -62,18 +63,6 @@ function parseMappings(values: string[]): Record<string, string> {
 
 // --- synthetic network -------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SURNAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Hill', 'Green', 'Adams', 'Baker', 'Nelson', 'Carter', 'Mitchell', 'Roberts', 'Turner', 'Phillips', 'Campbell', 'Parker', 'Evans', 'Edwards', 'Collins', 'Stewart', 'Morris', 'Murphy', 'Cook', 'Rogers', 'Morgan', 'Cooper', 'Peterson', 'Reed', 'Bailey', 'Kelly', 'Howard', 'Ward', 'Cox', 'Diaz', 'Richardson', 'Wood', 'Watson', 'Brooks', 'Bennett', 'Gray', 'Hughes', 'Price', 'Sanders', 'Myers', 'Long', 'Ross', 'Foster', 'Hendrix', 'Mallard', 'Okafor', 'Nguyen', 'Patel'];
 const GIVEN = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Carlos', 'Maria', 'Wei', 'Aisha', 'Kevin', 'Nancy'];
 const TRADES = ['Plumbing', 'Electric', 'Roofing', 'Landscaping', 'Construction', 'Painting', 'Heating & Air', 'Auto Repair', 'Trucking', 'Catering', 'Cleaning Services', 'Consulting', 'Accounting', 'Dental Care', 'Family Medicine', 'Insurance Agency', 'Realty', 'Hardware', 'Printing', 'Flooring', 'Tile & Stone', 'Pest Control', 'Pool Service', 'Welding', 'Machine Works', 'Office Supply', 'IT Solutions', 'Staffing', 'Logistics', 'Marketing Group', 'Law Offices', 'Engineering', 'Surveying', 'Glass & Mirror', 'Fence Company', 'Towing', 'Bakery', 'Florist', 'Veterinary Clinic', 'Physical Therapy'];
@@ -101,7 +90,7 @@ export interface SyntheticOptions {
 
 /** A deterministic synthetic supplier network (clearly labelled: source "synthetic", synthetic=true). */
 export function* syntheticSuppliers(options: SyntheticOptions): Generator<Supplier> {
-  const rnd = prng(options.seed);
+  const rnd = seededRandom(options.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   for (let i = 1; i <= options.count; i++) {
     const shape = rnd();

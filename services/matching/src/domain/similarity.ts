@@ -1,60 +1,6 @@
 // String similarities used by candidate generation and the rerank. Allocation-free on the hot path.
 import { distance } from 'fastest-levenshtein';
-
-let rowA = new Int32Array(64);
-let rowB = new Int32Array(64);
-let rowC = new Int32Array(64);
-
-function ensureRows(n: number): void {
-  if (rowA.length > n) return;
-  const size = Math.max(n + 1, rowA.length * 2);
-  rowA = new Int32Array(size);
-  rowB = new Int32Array(size);
-  rowC = new Int32Array(size);
-}
-
-/**
- * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), giving up once the
- * distance must exceed `max` (returns max + 1 then).
- */
-export function boundedDamerau(a: string, b: string, max: number): number {
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > max) return max + 1;
-  if (la === 0) return lb;
-  if (lb === 0) return la;
-  ensureRows(lb);
-  let prev2 = rowA;
-  let prev = rowB;
-  let cur = rowC;
-  for (let j = 0; j <= lb; j++) prev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
-      const cb = b.charCodeAt(j - 1);
-      const cost = ca === cb ? 0 : 1;
-      let v = prev[j - 1]! + cost;
-      const del = prev[j]! + 1;
-      if (del < v) v = del;
-      const ins = cur[j - 1]! + 1;
-      if (ins < v) v = ins;
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        const tr = prev2[j - 2]! + 1;
-        if (tr < v) v = tr;
-      }
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    const t = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = t;
-  }
-  return prev[lb]!;
-}
+import { boundedEditDistance } from '@clarity/kit/similarity';
 
 /** Plain Levenshtein distance (bit-parallel, for whole normalized names). */
 export function levenshtein(a: string, b: string): number {
@@ -105,7 +51,7 @@ export function tokenSimilarity(a: string, b: string): number {
   if (short.length === 1) return long.charCodeAt(0) === short.charCodeAt(0) ? 0.5 : 0;
   const budget = allowedEdits(Math.min(la, lb) + (la === lb ? 0 : 1));
   if (budget > 0) {
-    const d = boundedDamerau(a, b, budget);
+    const d = boundedEditDistance(a, b, budget);
     if (d <= budget) return 1 - d / Math.max(la, lb) < 0.6 ? 0.6 : 1 - d / Math.max(la, lb);
   }
   if (short.length >= 3 && long.startsWith(short)) return 0.8;
