@@ -1,11 +1,12 @@
 // Helpers for tests: configs on port 0 with a memory store, throwaway certificates, free ports.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRuntimeConfig, type RuntimeConfig } from './config.js';
+import { freePort } from './net.js';
 
-export { freePort } from './net.js';
+export { freePort };
 
 /** A runtime config for a test server: loopback, port 0, metrics on port 0, memory store, quiet logs. */
 export function testRuntimeConfig(service: string, env: Record<string, string> = {}): RuntimeConfig {
@@ -49,4 +50,53 @@ export function createTestCerts(): TestCerts {
     clientCert: p('client.crt'),
     clientKey: p('client.key'),
   };
+}
+
+/** Where the FerretDB binary is (installed by deploy/tools/install.sh, which `npm test` runs). */
+export const ferretDbBinary = (): string =>
+  process.env.CLARITY_FERRETDB_BIN ?? join(process.env.HOME ?? '', '.cache/clarity/tools/bin/ferretdb');
+
+/** Whether MongoDB-wire suites must run: they fail loudly when FerretDB is missing unless opted out. */
+export const ferretDbRequired = (): boolean => process.env.CLARITY_REQUIRE_FERRETDB !== '0';
+
+export interface RunningFerretDb {
+  /** `mongodb://127.0.0.1:<port>/` */
+  uri: string;
+  stop(): void;
+}
+
+/**
+ * Starts FerretDB v1 (a MongoDB-wire server on SQLite) on a free loopback port with a throwaway data
+ * directory, and resolves once the official driver can talk to it.
+ */
+export async function startFerretDb(): Promise<RunningFerretDb> {
+  const bin = ferretDbBinary();
+  const { MongoStore } = await import('./store/mongo.js'); // the driver loads only for suites that use it
+  if (!existsSync(bin)) throw new Error(`FerretDB binary not found at ${bin}: run deploy/tools/install.sh (npm test does)`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'clarity-ferret-'));
+  const port = await freePort();
+  const child = spawn(
+    bin,
+    ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error', `--state-dir=${dataDir}`],
+    { stdio: 'ignore' },
+  );
+  const stop = () => {
+    child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const probe = await MongoStore.connect(uri, 'probe', { serverSelectionTimeoutMS: 500 });
+      await probe.close();
+      return { uri, stop };
+    } catch (err) {
+      if (Date.now() > deadline) {
+        stop();
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }

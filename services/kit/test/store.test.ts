@@ -1,13 +1,12 @@
 // One store suite, run against the embedded store (memory and file-backed) and against a real
 // MongoDB-wire server (FerretDB v1 on SQLite, installed by deploy/tools/install.sh).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuplicateKeyError, EmbeddedStore, InvalidDocumentError, MongoStore, type Store } from '../src/store/index.js';
-import { freePort } from '../src/testing.js';
+import { ferretDbBinary, ferretDbRequired, startFerretDb, type RunningFerretDb } from '../src/testing.js';
 
 interface Item {
   _id: string;
@@ -232,47 +231,18 @@ describe('embedded store files', () => {
 });
 
 // FerretDB: a real MongoDB wire protocol server, the official driver talking to it.
-const ferretBin = process.env.CLARITY_FERRETDB_BIN ?? join(process.env.HOME ?? '', '.cache/clarity/tools/bin/ferretdb');
-if (!existsSync(ferretBin) && process.env.CLARITY_REQUIRE_FERRETDB !== '0') {
+if (!existsSync(ferretDbBinary()) && ferretDbRequired()) {
   test('FerretDB is installed for the MongoDB suite', () => {
-    assert.fail(`FerretDB binary not found at ${ferretBin}: run deploy/tools/install.sh (npm test does)`);
+    assert.fail(`FerretDB binary not found at ${ferretDbBinary()}: run deploy/tools/install.sh (npm test does)`);
   });
-} else if (existsSync(ferretBin)) {
-  let ferret: ChildProcess | undefined;
+} else if (existsSync(ferretDbBinary())) {
+  let ferret: RunningFerretDb | undefined;
   let uri = '';
-  const dataDir = mkdtempSync(join(tmpdir(), 'clarity-ferret-'));
   before(async () => {
-    const port = await freePort();
-    ferret = spawn(
-      ferretBin,
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${dataDir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        '--debug-addr=-',
-        '--telemetry=disable',
-        '--log-level=error',
-        `--state-dir=${dataDir}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    uri = `mongodb://127.0.0.1:${port}/`;
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        const s = await MongoStore.connect(uri, 'probe', { serverSelectionTimeoutMS: 500 });
-        await s.close();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    ferret = await startFerretDb();
+    uri = ferret.uri;
   });
-  after(() => {
-    ferret?.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => ferret?.stop());
   storeSuite('MongoDB wire (FerretDB)', async () => MongoStore.connect(uri, `clarity_test_${process.pid}`), {
     reopen: async () => MongoStore.connect(uri, `clarity_test_${process.pid}`),
     // FerretDB v1 on SQLite upserts one statement at a time (quadratic on big batches): it proves the

@@ -1,8 +1,10 @@
 // Every RPC over real gRPC: matching, decisions, bad input, lookups, deletion, stats, health, replicas.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ClientError, Status } from 'nice-grpc-common';
 import { checkHealth, fieldViolationsOf, store, type Collection, type Store } from '@clarity/kit';
+import { ferretDbBinary, ferretDbRequired, startFerretDb } from '@clarity/kit/testing';
 import { MatchDecision, MatchField, MatchType, SupplierFormat } from '@clarity/proto/clarity/matching/v1/matching.js';
 import type { Payee } from '@clarity/proto/clarity/common/v1/payee.js';
 import { address, importFixture, importRecords, startTestService, waitFor, type TestService } from './helpers.js';
@@ -323,12 +325,16 @@ async function startTestServiceUnready(s: Store) {
   };
 }
 
-describe('replicas sharing one store', () => {
-  it('converge through the change sequence without rebuilding', async () => {
-    const shared = new store.EmbeddedStore();
+/**
+ * Two replicas converge through the store's change sequence. `openStores` gives each replica its own
+ * store handle (one shared object for the embedded store; two driver connections for MongoDB wire).
+ */
+function replicaConvergence(openStores: () => Promise<[Store, Store, () => Promise<void>]>) {
+  return async () => {
+    const [storeA, storeB, closeStores] = await openStores();
     const settings = { syncIntervalMs: 50, syncSettleMs: 200 };
-    const a = await startTestService({ store: shared, settings });
-    const b = await startTestService({ store: shared, settings });
+    const a = await startTestService({ store: storeA, settings });
+    const b = await startTestService({ store: storeB, settings });
     try {
       const top = async (t: TestService, name: string) => (await t.client.match({ payee: payee(name), options: undefined })).candidates[0]?.supplier?.id;
       await importRecords(a.client, [{ source: 'erp', sourceId: 'R1', name: 'Harbor Freight Logistics', address: address('', 'Savannah', 'GA', '31401') }]);
@@ -346,7 +352,34 @@ describe('replicas sharing one store', () => {
     } finally {
       await a.close();
       await b.close();
-      await shared.close();
+      await closeStores();
     }
-  });
+  };
+}
+
+describe('replicas sharing one store', () => {
+  it(
+    'converge through the change sequence without rebuilding (embedded store)',
+    replicaConvergence(async () => {
+      const shared = new store.EmbeddedStore();
+      return [shared, shared, () => shared.close()];
+    }),
+  );
+
+  // Several replicas of one deployment, each with its own connection to a MongoDB-wire server.
+  const ferretMissing = !existsSync(ferretDbBinary());
+  it(
+    'converge through the change sequence without rebuilding (MongoDB wire: FerretDB, one connection per replica)',
+    { skip: ferretMissing && !ferretDbRequired() ? 'FerretDB not installed (CLARITY_REQUIRE_FERRETDB=0)' : false },
+    replicaConvergence(async () => {
+      const ferret = await startFerretDb();
+      const db = `clarity_matching_${process.pid}`;
+      const [sa, sb] = await Promise.all([store.MongoStore.connect(ferret.uri, db), store.MongoStore.connect(ferret.uri, db)]);
+      return [sa, sb, async () => {
+        await sa.close();
+        await sb.close();
+        ferret.stop();
+      }];
+    }),
+  );
 });
