@@ -8,7 +8,7 @@ import {
   SupplierFormat,
   type ImportSuppliersRequest,
   type ImportSuppliersResponse,
-  type Supplier,
+  Supplier,
 } from '@clarity/proto/clarity/matching/v1/matching.js';
 import { DEFAULT_SETTINGS, type MatchingSettings } from '../src/config.js';
 import { startMatchingService, type RunningMatchingService } from '../src/server.js';
@@ -78,23 +78,7 @@ export async function importRecords(client: MatchingClient, suppliers: Array<Par
     yield { header: { format: SupplierFormat.SUPPLIER_FORMAT_UNSPECIFIED, fileName: 'records', source: '', columnMapping: {}, dryRun: false, gzip: false } };
     yield {
       records: {
-        suppliers: suppliers.map((s) => ({
-          id: '',
-          source: 'custom',
-          sourceId: '',
-          name: '',
-          aliases: [],
-          address: undefined,
-          identifiers: [],
-          industryCodes: [],
-          payeeType: 0,
-          payeeSubtype: 0,
-          attributes: {},
-          createTime: undefined,
-          updateTime: undefined,
-          synthetic: false,
-          ...s,
-        })),
+        suppliers: suppliers.map((s) => Supplier.fromPartial({ source: 'custom', ...s })),
       },
     };
   }

@@ -157,6 +157,39 @@ function naicsCodes(raw: string | undefined): SupplierRecord['industryCodes'] {
   return /^\d{2,6}$/.test(code) && !/^0+$/.test(code) ? [{ system: 'NAICS', code }] : [];
 }
 
+/**
+ * A PPP borrower as a supplier record (both layouts): the loan key is its source id and its PPP_LOAN
+ * identifier; the layout's extra columns become attributes.
+ */
+function pppRecord(
+  c: Record<string, string | undefined>,
+  key: string,
+  name: string,
+  address: SupplierRecord['address'],
+  naics: string | undefined,
+  attributeColumns: ReadonlyArray<[string, string]>,
+): SupplierRecord {
+  const [payeeType, payeeSubtype] = pppType(text(c.businesstype));
+  const attributes: Record<string, string> = {};
+  for (const [col, attr] of attributeColumns) {
+    const v = text(c[col]);
+    if (v) attributes[attr] = v;
+  }
+  return {
+    source: 'sba_ppp',
+    sourceId: key,
+    name,
+    aliases: [],
+    address,
+    identifiers: [{ type: 'PPP_LOAN', value: key }],
+    industryCodes: naicsCodes(naics),
+    payeeType,
+    payeeSubtype,
+    attributes,
+    synthetic: false,
+  };
+}
+
 /** The documented stable key of a Georgia-layout PPP row (see the file header). */
 export function georgiaPppKey(recipient: string, address: string, zip5: string, date: string): string {
   const basis = [fold(recipient), fold(address), zip5, date.trim()].join('|');
@@ -195,29 +228,9 @@ export async function* sbaPppGeorgia(input: AsyncIterable<Buffer>): AsyncGenerat
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     if (n > 1) key = `${key}-${n}`;
-    const [payeeType, payeeSubtype] = pppType(text(c.businesstype));
-    const attributes: Record<string, string> = {};
-    for (const [col, attr] of GEORGIA_ATTRIBUTES) {
-      const v = text(c[col]);
-      if (v) attributes[attr] = v;
-    }
-    yield {
-      row: r.row,
-      record: {
-        source: 'sba_ppp',
-        sourceId: key,
-        name,
-        aliases: [],
-        // The Georgia file has no state column: every loan in it is a Georgia loan.
-        address: { ...emptyAddress(), line1: street, city: text(c.city), state: 'GA', postalCode: zip5 || text(c.zcta) },
-        identifiers: [{ type: 'PPP_LOAN', value: key }],
-        industryCodes: naicsCodes(c.naics),
-        payeeType,
-        payeeSubtype,
-        attributes,
-        synthetic: false,
-      },
-    };
+    // The Georgia file has no state column: every loan in it is a Georgia loan.
+    const address = { ...emptyAddress(), line1: street, city: text(c.city), state: 'GA', postalCode: zip5 || text(c.zcta) };
+    yield { row: r.row, record: pppRecord(c, key, name, address, c.naics, GEORGIA_ATTRIBUTES) };
   }
 }
 
@@ -256,28 +269,8 @@ export async function* sbaPppFoia(input: AsyncIterable<Buffer>): AsyncGenerator<
       yield { row: r.row, field: 'BorrowerName', message: 'BorrowerName and BorrowerAddress are both empty: nothing identifies the borrower' };
       continue;
     }
-    const [payeeType, payeeSubtype] = pppType(text(c.businesstype));
-    const attributes: Record<string, string> = {};
-    for (const [col, attr] of FOIA_ATTRIBUTES) {
-      const v = text(c[col]);
-      if (v) attributes[attr] = v;
-    }
-    yield {
-      row: r.row,
-      record: {
-        source: 'sba_ppp',
-        sourceId: loan,
-        name,
-        aliases: [],
-        address: { ...emptyAddress(), line1: street, city: text(c.borrowercity), state: text(c.borrowerstate), postalCode: text(c.borrowerzip) },
-        identifiers: [{ type: 'PPP_LOAN', value: loan }],
-        industryCodes: naicsCodes(c.naicscode),
-        payeeType,
-        payeeSubtype,
-        attributes,
-        synthetic: false,
-      },
-    };
+    const address = { ...emptyAddress(), line1: street, city: text(c.borrowercity), state: text(c.borrowerstate), postalCode: text(c.borrowerzip) };
+    yield { row: r.row, record: pppRecord(c, loan, name, address, c.naicscode, FOIA_ATTRIBUTES) };
   }
 }
 
