@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/address.js';
 import { AddressParser, repairZip } from '../src/domain/parser.js';
+import { TOKEN, tokenize } from '../src/domain/tokens.js';
 
 const parser = new AddressParser();
 const fields = (s: Parameters<AddressParser['parse']>[0]) => parser.parse(s).fields;
@@ -139,3 +140,20 @@ describe('sloppy ZIPs', () => {
 function pick(f: { unitType: string; unitId: string }): [string, string] {
   return [f.unitType, f.unitId];
 }
+
+describe('tokenizer', () => {
+  it('the ASCII scanner finds exactly the tokens of the Unicode pattern (random ASCII strings)', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const alphabet = 'aZ09_ ,;#&()%.\n\t\r-/\'"!x\u000b\u000c\u007f\u0000';
+    for (let t = 0; t < 20_000; t++) {
+      let s = '';
+      for (let k = 0, len = rand(16); k < len; k++) s += alphabet[rand(alphabet.length)];
+      const want = [...s.matchAll(TOKEN)].map((m) => `${m.index}:${m[0]}`);
+      assert.deepEqual(tokenize(s).map((x) => `${x.start}:${x.raw}`), want, JSON.stringify(s));
+    }
+  });
+});

@@ -243,26 +243,27 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
     const lx = tokens[i]!.lexeme;
     ck[i] = lx.cityKey ??= hasLatinLetter(lx.norm) ? cityKey(lx.norm) : '';
   }
-  const prefixes = ctx.zipdb.cityPrefixes;
+  const zipdb = ctx.zipdb;
   for (let i = 0; i < n; i++) {
     let key = ck[i]!;
     if (key === '') continue;
     const lx = tokens[i]!.lexeme;
-    if (lx.cityPrefixOwner !== ctx.zipdb) {
-      lx.cityPrefixOwner = ctx.zipdb;
-      lx.cityPrefix = prefixes.has(key);
+    if (lx.cityPrefixOwner !== zipdb) {
+      lx.cityPrefixOwner = zipdb;
+      lx.cityPlace = zipdb.placeInfo(key);
     }
-    if (!lx.cityPrefix) continue;
+    if (lx.cityPlace === undefined) continue;
     let best = -1;
     let bestStates: { has(state: string): boolean } | undefined;
     let bestKey = '';
     for (let j = i; j < n; j++) {
+      let states: { has(state: string): boolean } | null | undefined = lx.cityPlace;
       if (j > i) {
         if (tokens[j - 1]!.endsSegment || ck[j] === '') break;
         key = `${key} ${ck[j]}`;
-        if (!prefixes.has(key)) break;
+        states = zipdb.placeInfo(key);
+        if (states === undefined) break;
       }
-      const states = ctx.zipdb.statesOfCityKey(key);
       if (!states) continue;
       const next = tokens[j + 1];
       const boundary = !next || tokens[j]!.endsSegment || next.line !== tokens[j]!.line || next.lexeme.zipLike || stateAt(tokens, j + 1) !== undefined;

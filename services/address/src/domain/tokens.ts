@@ -25,7 +25,8 @@ export interface Token {
   lexeme: Lexeme;
 }
 
-const TOKEN = /\(*(?=[\p{L}\p{N}_½¼¾])[^\s,;#&()%]+[.,;)]*|[#&%]/gu;
+/** What a token is (the reference the ASCII scanner in tokenize matches exactly). */
+export const TOKEN = /\(*(?=[\p{L}\p{N}_½¼¾])[^\s,;#&()%]+[.,;)]*|[#&%]/gu;
 
 export function foldAccents(s: string): string {
   // Fast path: plain ASCII needs no normalization.
@@ -57,9 +58,12 @@ export interface Lexeme {
   stateFirst: boolean;
   /** City-name key of the token (ZIP database), filled on first use; '' when it has no Latin letter. */
   cityKey?: string;
-  /** Whether the city key starts some place name of `cityPrefixOwner` (a ZIP database), filled on first use. */
+  /**
+   * What `cityPrefixOwner` (a ZIP database) knows of the city key, filled on first use: the states of the
+   * place of that name, null when the key only starts longer place names, undefined when it starts none.
+   */
   cityPrefixOwner?: object;
-  cityPrefix?: boolean;
+  cityPlace?: { has(state: string): boolean } | null;
   /** Model data for this text (the model that computed it, and its value), filled by the tagger. */
   modelOwner?: object;
   modelData?: unknown;
@@ -77,7 +81,7 @@ function computeLexeme(raw: string): Lexeme {
     stateFirst: MULTI_WORD_STATE_FIRST.has(norm),
     cityKey: undefined,
     cityPrefixOwner: undefined,
-    cityPrefix: undefined,
+    cityPlace: undefined,
     modelOwner: undefined,
     modelData: undefined,
   };
@@ -110,7 +114,7 @@ let old = new Map<string, Lexeme>();
 export function lexeme(raw: string): Lexeme {
   if (isDigits(raw)) {
     const zipLike = raw.length === 5 || raw.length === 9;
-    return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, zipLike, stateFirst: false, cityKey: '', cityPrefixOwner: undefined, cityPrefix: false, modelOwner: undefined, modelData: undefined };
+    return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, zipLike, stateFirst: false, cityKey: '', cityPrefixOwner: undefined, cityPlace: undefined, modelOwner: undefined, modelData: undefined };
   }
   let lx = young.get(raw);
   if (lx !== undefined) return lx;
@@ -123,15 +127,72 @@ export function lexeme(raw: string): Lexeme {
   return lx;
 }
 
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 127) return false;
+  return true;
+}
+
+/** A character that can start a word token (TOKEN's lookahead, ASCII part): a letter, a digit or "_". */
+const isWordStart = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** Inside a word token (TOKEN's [^\s,;#&()%], ASCII part). */
+const isWordChar = (c: number) => !((c >= 9 && c <= 13) || c === 32 || c === 44 || c === 59 || c === 35 || c === 38 || c === 40 || c === 41 || c === 37);
+/** Trailing punctuation kept on a word token (TOKEN's [.,;)]). */
+const isTrailing = (c: number) => c === 46 || c === 44 || c === 59 || c === 41;
+
+/** Start of the next ASCII token at or after `from` (what TOKEN.exec finds), or -1. */
+function nextAsciiToken(text: string, from: number): number {
+  const n = text.length;
+  for (let p = from; p < n; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 35 || c === 38 || c === 37) return p;
+    if (c === 40) {
+      let q = p + 1;
+      while (q < n && text.charCodeAt(q) === 40) q++;
+      if (q < n && isWordStart(text.charCodeAt(q))) return p;
+      p = q - 1;
+      continue;
+    }
+    if (isWordStart(c)) return p;
+  }
+  return -1;
+}
+
+/** End of the ASCII token starting at `start` (see nextAsciiToken). */
+function asciiTokenEnd(text: string, start: number): number {
+  const n = text.length;
+  const c0 = text.charCodeAt(start);
+  if (c0 === 35 || c0 === 38 || c0 === 37) return start + 1;
+  let p = start;
+  while (text.charCodeAt(p) === 40) p++;
+  while (p < n && isWordChar(text.charCodeAt(p))) p++;
+  while (p < n && isTrailing(text.charCodeAt(p))) p++;
+  return p;
+}
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let line = 0;
   let segment = 0;
   let scanned = 0;
+  // Plain ASCII (nearly every address) is scanned with a char-code loop that matches exactly what TOKEN
+  // matches; other text goes through the Unicode regex.
+  const ascii = isAscii(text);
   TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    const raw = m[0];
-    const start = m.index;
+  let pos = 0;
+  for (;;) {
+    let start: number;
+    let raw: string;
+    if (ascii) {
+      start = nextAsciiToken(text, pos);
+      if (start < 0) break;
+      pos = asciiTokenEnd(text, start);
+      raw = text.slice(start, pos);
+    } else {
+      const m = TOKEN.exec(text);
+      if (m === null) break;
+      raw = m[0];
+      start = m.index;
+    }
     // Separators between the previous token and this one: new lines and stray commas start segments.
     for (let k = scanned; k < start; k++) {
       const ch = text.charCodeAt(k);

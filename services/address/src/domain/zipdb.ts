@@ -171,6 +171,19 @@ export class ZipDatabase {
     }
     this.maxCityWords = Math.min(maxWords, 6);
     this.cityPrefixes = { has: (key: string) => this.cityStates.has(key) || this.multiWordPrefixes.has(key) };
+    for (const key of this.multiWordPrefixes) if (!this.cityStates.has(key)) this.placeIndex.set(key, null);
+    for (const [key, states] of this.cityStates) this.placeIndex.set(key, states);
+  }
+
+  /** city key → its states (a place name), or null (only the beginning of longer place names). */
+  private readonly placeIndex = new Map<string, StateCodes | null>();
+
+  /**
+   * One lookup for the gazetteer's span search: the states of the place named `key`, null when `key` only
+   * starts longer place names, undefined when it starts none (statesOfCityKey and cityPrefixes at once).
+   */
+  placeInfo(key: string): StateCodes | null | undefined {
+    return this.placeIndex.get(key);
   }
 
   static load(path = new URL('../../../data/zips.tsv.gz', import.meta.url)): ZipDatabase {
