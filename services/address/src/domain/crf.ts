@@ -34,6 +34,8 @@ const SLOT_OF_PREFIX: Record<string, number> = { p2: 0, p1: 1, n1: 3, n2: 4 };
  * A feature is a range of the pool, referenced as start * 32 + length (length ≤ 28 labels), or -1.
  */
 const NO_REF = -1;
+/** Distinct weighted-feature lists kept with their sums (cleared when full; ~750 on the benchmark inputs). */
+const MAX_FEATURE_LISTS = 50_000;
 /** Context-feature combinations kept with their summed weights (cleared when full). */
 const MAX_CONTEXT_COMBOS = 8192;
 
@@ -200,6 +202,8 @@ export class CrfModel {
   /** Feature (without offset prefix) → its pool references by slot (offset + 2), for summing a new token's features. */
   private readonly featureRows = new Map<string, Int32Array>();
   private readonly sumScratch: Float64Array;
+  /** Summed intrinsic weights by the token's list of weighted features (see tokenWeights). */
+  private readonly packedByFeatures = new Map<string, number[]>();
   /** Weights of letterless tokens by signature (a few dozen shapes). */
   private readonly bySignature = new Map<string, TokenWeights>();
   private readonly visitor: ScoreVisitor;
@@ -321,11 +325,21 @@ export class CrfModel {
     let tw = signature === undefined ? undefined : this.bySignature.get(signature);
     if (tw === undefined) {
       const own = intrinsicFeatures(t, ctx);
-      const seen = neighbourFeatures(own);
-      const packed = [6, 6, 6, 6, 6, 6];
-      for (let slot = 0; slot < 5; slot++) {
-        this.packSum(slot === 2 ? own : seen, slot, packed);
-        packed[slot + 1] = packed.length;
+      // Most words share their weighted features with many others (the model keeps few words), so the
+      // sums are kept once per list of weighted features: a few hundred lists instead of thousands of
+      // copies, small enough to stay in cache. The sums are a function of that list alone.
+      let key = '';
+      for (const f of own) if (this.featureRows.has(f)) key = key === '' ? f : `${key} ${f}`;
+      let packed = this.packedByFeatures.get(key);
+      if (packed === undefined) {
+        const seen = neighbourFeatures(own);
+        packed = [6, 6, 6, 6, 6, 6];
+        for (let slot = 0; slot < 5; slot++) {
+          this.packSum(slot === 2 ? own : seen, slot, packed);
+          packed[slot + 1] = packed.length;
+        }
+        if (this.packedByFeatures.size >= MAX_FEATURE_LISTS) this.packedByFeatures.clear();
+        this.packedByFeatures.set(key, packed);
       }
       tw = { packed, pairKey: pairKeyOf(t.norm) };
       if (signature !== undefined) this.bySignature.set(signature, tw);
