@@ -251,6 +251,7 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
     if (lx.cityPrefixOwner !== zipdb) {
       lx.cityPrefixOwner = zipdb;
       lx.cityPlace = zipdb.placeInfo(key);
+      lx.cityNext = undefined;
     }
     if (lx.cityPlace === undefined) continue;
     let best = -1;
@@ -260,8 +261,22 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
       let states: { has(state: string): boolean } | null | undefined = lx.cityPlace;
       if (j > i) {
         if (tokens[j - 1]!.endsSegment || ck[j] === '') break;
-        key = `${key} ${ck[j]}`;
-        states = zipdb.placeInfo(key);
+        if (j === i + 1) {
+          // Two-word names: memoized on the first word by the second word's key (existing strings, their
+          // hashes cached), so the joined key is only built the first time.
+          const next = ck[j]!;
+          const memo = (lx.cityNext ??= new Map());
+          states = memo.get(next);
+          key = `${key} ${next}`;
+          if (states === undefined && !memo.has(next)) {
+            states = zipdb.placeInfo(key);
+            if (memo.size >= 256) memo.clear();
+            memo.set(next, states);
+          }
+        } else {
+          key = `${key} ${ck[j]}`;
+          states = zipdb.placeInfo(key);
+        }
         if (states === undefined) break;
       }
       if (!states) continue;

@@ -81,7 +81,7 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
   const groupId = groupIdText === '' ? '' : words(groupIdText.replace(/#/g, ''));
   const boxType = words(boxTypeText);
   const std: StandardFields = {
-    recipient: fields.recipient === '' ? '' : words(fields.recipient.replace(/^\s*%\s*/, 'C/O ')).replace(/^C O\b/, 'C/O'),
+    recipient: fields.recipient === '' ? '' : standardRecipient(fields.recipient),
     addressNumber: withoutHash(words(fields.addressNumber)),
     streetPredirection: fields.streetPredirection ? standardDirectional(fields.streetPredirection) : '',
     streetName: standardStreetName(tokens, fields.streetName),
@@ -142,6 +142,12 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
   const zip = std.zip && std.zip4 ? `${std.zip}-${std.zip4}` : std.zip;
   const lastLine = join2(join2(std.city, std.state), zip);
   return { deliveryLine: delivery, lastLine, singleLine: join2(delivery, lastLine), fields: std };
+}
+
+/** A care-of line in Pub 28 form ("% JOHN DOE", "c/o John Doe" → "C/O JOHN DOE"). */
+function standardRecipient(s: string): string {
+  const w = words(s.includes('%') ? s.replace(/^\s*%\s*/, 'C/O ') : s);
+  return w.startsWith('C O') ? w.replace(/^C O\b/, 'C/O') : w;
 }
 
 /** Without a leading "#" (and the space after it). */

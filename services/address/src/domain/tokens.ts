@@ -64,6 +64,8 @@ export interface Lexeme {
    */
   cityPrefixOwner?: object;
   cityPlace?: { has(state: string): boolean } | null;
+  /** placeInfo of this key followed by another word's key, by that key (the same owner; filled on use). */
+  cityNext?: Map<string, { has(state: string): boolean } | null | undefined>;
   /** Model data for this text (the model that computed it, and its value), filled by the tagger. */
   modelOwner?: object;
   modelData?: unknown;
@@ -82,6 +84,7 @@ function computeLexeme(raw: string): Lexeme {
     cityKey: undefined,
     cityPrefixOwner: undefined,
     cityPlace: undefined,
+    cityNext: undefined,
     modelOwner: undefined,
     modelData: undefined,
   };
@@ -114,7 +117,7 @@ let old = new Map<string, Lexeme>();
 export function lexeme(raw: string): Lexeme {
   if (isDigits(raw)) {
     const zipLike = raw.length === 5 || raw.length === 9;
-    return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, zipLike, stateFirst: false, cityKey: '', cityPrefixOwner: undefined, cityPlace: undefined, modelOwner: undefined, modelData: undefined };
+    return { norm: raw, text: raw, endsWithSeparator: false, nonLatin: false, digits: true, zipLike, stateFirst: false, cityKey: '', cityPrefixOwner: undefined, cityPlace: undefined, cityNext: undefined, modelOwner: undefined, modelData: undefined };
   }
   let lx = young.get(raw);
   if (lx !== undefined) return lx;
