@@ -2,7 +2,7 @@
 // marginals and the probability of the chosen sequence (the parser's calibrated confidences). The model
 // (model/address-crf.json) is trained by scripts/train_crf.py on features from ./features.ts.
 import { readFileSync } from 'node:fs';
-import { CONTEXT_FEATURES, intrinsicFeatures, intrinsicSignature, neighbourFeatures, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
+import { CONTEXT_FEATURES, digitSignature, intrinsicFeatures, intrinsicSignature, neighbourFeatures, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
 import type { Token } from './tokens.js';
 
 interface ModelFile {
@@ -321,7 +321,7 @@ export class CrfModel {
   private tokenWeights(t: Token, ctx: FeatureContext): TokenWeights {
     const lx = t.lexeme;
     if (lx.modelOwner === this) return lx.modelData as TokenWeights;
-    const signature = intrinsicSignature(t, ctx);
+    const signature = lx.digits ? digitSignature(t, ctx) : intrinsicSignature(t, ctx);
     let tw = signature === undefined ? undefined : this.bySignature.get(signature);
     if (tw === undefined) {
       const own = intrinsicFeatures(t, ctx);

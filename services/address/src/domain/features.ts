@@ -72,7 +72,7 @@ export function intrinsicFeatures(t: Token, ctx: FeatureContext): string[] {
   if (shape === 'w' && !/[AEIOUY]/.test(t.norm.slice(1))) f.push('novowel');
   if (t.raw.endsWith('.') || /\.[,;)]$/.test(t.raw)) f.push('dot');
   lexicalFlags(t, f);
-  if (isZip5(t.norm)) f.push(ctx.zipdb.lookup(t.norm) ? 'zipknown' : 'zipunknown');
+  if (isZip5(t.norm)) f.push(ctx.zipdb.rowOf(t.norm) >= 0 ? 'zipknown' : 'zipunknown');
   return f;
 }
 
@@ -104,6 +104,20 @@ export function intrinsicSignature(t: Token, ctx: FeatureContext): string | unde
   const zip = n.length === 5 && digits ? (ctx.zipdb.rowOf(n) >= 0 ? 'K' : 'U') : '';
   if (digits) return DIGIT_SIGNATURES[Math.min(n.length, 6)]![zip === '' ? 0 : zip === 'K' ? 1 : 2]![dot]!;
   return `\u0001${shapeOf(n)}|${dot}|${zip}`;
+}
+
+/** Whether some table word is all digits (then digit tokens need intrinsicSignature's table check). */
+const DIGIT_TABLE_WORD = [...LETTERLESS_TABLE_WORDS].some((w) => /^\d+$/.test(w));
+
+/**
+ * intrinsicSignature of a token whose raw text is all ASCII digits (its norm is that text), without the
+ * character scan and the table and punctuation checks that cannot apply to it.
+ */
+export function digitSignature(t: Token, ctx: FeatureContext): string | undefined {
+  const n = t.norm;
+  if (DIGIT_TABLE_WORD || n.length === 0) return intrinsicSignature(t, ctx);
+  const zip = n.length === 5 ? (ctx.zipdb.rowOf(n) >= 0 ? 1 : 2) : 0;
+  return DIGIT_SIGNATURES[Math.min(n.length, 6)]![zip]![0]!;
 }
 
 /** The part of a token's intrinsic features its neighbours see (prefixed with their offset). */

@@ -228,13 +228,18 @@ export class ZipDatabase {
     if (row < 0) return undefined;
     const lat = this.latOfRow[row]!;
     const lon = this.lonOfRow[row]!;
-    return {
+    const alternateIds = this.alternatesOfRow.get(row);
+    const rec: ZipRecord = {
       zip: zip5,
       city: this.names[this.cityOfRow[row]!]!,
       state: this.stateCodes[this.stateOfRow[row]!]!,
-      alternates: (this.alternatesOfRow.get(row) ?? []).map((k) => this.names[k]!),
-      ...(Number.isNaN(lat) ? {} : { lat: round4(lat), lon: round4(lon) }),
+      alternates: alternateIds === undefined ? [] : alternateIds.map((k) => this.names[k]!),
     };
+    if (!Number.isNaN(lat)) {
+      rec.lat = round4(lat);
+      rec.lon = round4(lon);
+    }
+    return rec;
   }
 
   /** ZIPs whose place name (preferred or alternate) is `city` in `state`. */
