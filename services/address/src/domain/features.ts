@@ -194,6 +194,9 @@ let cityTags = new Uint8Array(64);
 let stateTags = new Uint8Array(64);
 let cityKeys: string[] = [];
 
+/** Second words of the multi-word state names. */
+const STATE_SECOND_WORDS = new Set([...STATE_CODE.keys()].filter((k) => k.includes(' ')).map((k) => k.split(' ')[1]!));
+
 /** The state a state name starting at token i spells (longest of up to 4 words), if any. */
 function stateAt(tokens: Token[], i: number): string | undefined {
   const n = tokens.length;
@@ -241,6 +244,8 @@ function gazetteer(tokens: Token[], ctx: FeatureContext): void {
   // Multi-word state names.
   for (let i = 0; i < n; i++) {
     if (!tokens[i]!.lexeme.stateFirst) continue;
+    // "NORTH MAIN": no state name has MAIN as its second word, so no key needs building.
+    if (i + 1 >= n || !STATE_SECOND_WORDS.has(tokens[i + 1]!.norm)) continue;
     for (let len = Math.min(4, n - i); len >= 2; len--) {
       let key = tokens[i]!.norm;
       for (let k = i + 1; k < i + len; k++) key = `${key} ${tokens[k]!.norm}`;
