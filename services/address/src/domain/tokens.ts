@@ -109,8 +109,10 @@ function isDigits(raw: string): boolean {
 }
 
 // Two generations of lexemes: a text seen again is promoted, so the working vocabulary stays cached
-// while one-off texts age out; at most 2 × LEXEME_GENERATION entries (each may hold ~1.2 kB of weights).
-const LEXEME_GENERATION = 8_000;
+// while one-off texts age out; at most 2 × LEXEME_GENERATION entries. The model's weight sums are shared
+// between texts with the same weighted features, so an entry is small: 64,000 new words add ~7 MB of heap
+// (the earlier 16,000 entries with a private copy of the sums took ~21 MB).
+const LEXEME_GENERATION = 32_000;
 let young = new Map<string, Lexeme>();
 let old = new Map<string, Lexeme>();
 
