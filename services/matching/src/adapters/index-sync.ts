@@ -52,6 +52,7 @@ export class IndexSync {
     let oldestSafe = 0;
     let suppliers = 0;
     let tombstones = 0;
+    this.index.beginBuild();
     for await (const doc of this.store.scanAll()) {
       if (doc.updateTime instanceof Date && doc.updateTime.getTime() < t0 - this.options.settleMs && doc.seq > oldestSafe) oldestSafe = doc.seq;
       if (doc.deleted) {

@@ -295,15 +295,17 @@ export class SupplierIndex {
     }
 
     const primary = normalizeName(entry.name);
+    // Keys of the variants added so far (duplicates are skipped); the first is joined only when a
+    // second variant comes (most suppliers have one name).
     let seen: string[] | undefined;
-    let firstKey: string | undefined;
+    let first: string[] | undefined;
     const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
       if (n.tokens.length === 0) return;
-      if (firstKey === undefined && seen === undefined) {
-        firstKey = n.tokens.join(' ');
+      if (first === undefined && seen === undefined) {
+        first = n.tokens;
       } else {
         const key = n.tokens.join(' ');
-        seen ??= [firstKey!];
+        seen ??= [first!.join(' ')];
         if (seen.includes(key)) return;
         seen.push(key);
       }
@@ -363,7 +365,7 @@ export class SupplierIndex {
         const dead = this.deadPostings.get(t) + 1;
         this.deadPostings.set(t, dead);
         const list = this.postings[t]!;
-        if (dead > 32 && dead * 2 > list.length + this.frozenLength(t)) this.compactPostings(t);
+        if (!this.building && dead > 32 && dead * 2 > list.length + this.frozenLength(t)) this.compactPostings(t);
       }
     }
     this.slotFirstVariant.set(slot, -1);
@@ -406,6 +408,10 @@ export class SupplierIndex {
    * memory of per-token arrays of numbers, and sequential memory for the walk.
    */
   freeze(): void {
+    if (this.building) {
+      this.freezeBuilt();
+      return;
+    }
     const alive = this.variantAlive.data;
     const n = this.tokens.length;
     let total = 0;
@@ -426,6 +432,47 @@ export class SupplierIndex {
     this.frozen = at === total ? frozen : frozen.slice(0, at);
     this.frozenStart = start;
     this.emptiedFrozen.clear();
+  }
+
+  /**
+   * Starts a bulk build into this empty index: upserts then record only the variants, and `freeze()`
+   * writes every posting list at once from them (in the same order appending would have produced:
+   * ascending variant ids) instead of growing one array per token. Not queryable until frozen.
+   */
+  beginBuild(): void {
+    if (this.slotIds.length > 0 || this.tokens.length > 0) throw new Error('beginBuild: the index is not empty');
+    this.building = true;
+  }
+
+  private building = false;
+
+  /** The postings of a bulk build: counted per token (df), then filled in variant order. */
+  private freezeBuilt(): void {
+    const n = this.tokens.length;
+    const start = new Int32Array(n + 1);
+    for (let t = 0; t < n; t++) start[t + 1] = start[t]! + this.df.get(t);
+    const frozen = new Int32Array(start[n]!);
+    const fill = start.slice(0, n);
+    const alive = this.variantAlive.data;
+    const pool = this.tokenPool.data;
+    const begin = this.variantStart.data;
+    const length = this.variantLength.data;
+    for (let v = 0; v < this.variantSlot.length; v++) {
+      if (alive[v] !== 1) continue;
+      const from = begin[v]!;
+      const to = from + length[v]!;
+      for (let k = from; k < to; k++) {
+        const t = pool[k]!;
+        let dup = false;
+        for (let j = from; j < k; j++) if (pool[j] === t) dup = true;
+        if (!dup) frozen[fill[t]!++] = v;
+      }
+    }
+    for (let t = 0; t < n; t++) this.deadPostings.set(t, 0);
+    this.frozen = frozen;
+    this.frozenStart = start;
+    this.emptiedFrozen.clear();
+    this.building = false;
   }
 
   private addVariant(slot: number, tokens: string[], kind: VariantKind, text?: string): void {
@@ -450,7 +497,7 @@ export class SupplierIndex {
       let dup = false;
       for (let j = 0; j < k; j++) if (ids[j] === id) dup = true;
       if (dup) continue;
-      this.postings[id]!.push(v);
+      if (!this.building) this.postings[id]!.push(v);
       this.df.set(id, this.df.get(id) + 1);
     }
     this.liveVariantCount += 1;
