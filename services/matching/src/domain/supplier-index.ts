@@ -141,6 +141,11 @@ export class SupplierIndex {
   /** Incremental changes applied since the index was created. */
   updatesApplied = 0;
 
+  /** When `compactIfNeeded` drops dead variants: more than this share of all, and at least this many. */
+  readonly compaction = { deadFraction: 0.25, minDead: 50_000 };
+  /** Compactions run so far (diagnostics, tests). */
+  compactions = 0;
+
   // ---------------------------------------------------------------------------------------
   // Size
 
@@ -152,6 +157,10 @@ export class SupplierIndex {
   }
   get termCount(): number {
     return this.vocab.size + this.trigramCount;
+  }
+  /** Name variants of changed or deleted suppliers still held in the variant columns. */
+  get deadVariantCount(): number {
+    return this.variantSlot.length - this.liveVariantCount;
   }
   get variantCapacity(): number {
     return this.variantSlot.length;
@@ -432,6 +441,74 @@ export class SupplierIndex {
     this.frozen = at === total ? frozen : frozen.slice(0, at);
     this.frozenStart = start;
     this.emptiedFrozen.clear();
+  }
+
+  /** Compacts when dead variants exceed the `compaction` thresholds. Returns whether it ran. */
+  compactIfNeeded(): boolean {
+    const dead = this.deadVariantCount;
+    if (this.building || dead < this.compaction.minDead || dead <= this.variantSlot.length * this.compaction.deadFraction) return false;
+    this.compact();
+    return true;
+  }
+
+  /**
+   * Drops dead variants from memory, without reading the store: live variants are renumbered in their
+   * order (so every posting list keeps its order), the token pool is rewritten without the dead token
+   * lists, and every posting list is rebuilt in the frozen form from the live variants.
+   */
+  compact(): void {
+    const n = this.variantSlot.length;
+    const alive = this.variantAlive.data;
+    const renumbered = new Int32Array(n).fill(-1);
+    let live = 0;
+    let poolSize = 0;
+    for (let v = 0; v < n; v++) {
+      if (alive[v] !== 1) continue;
+      renumbered[v] = live++;
+      poolSize += this.variantLength.data[v]!;
+    }
+    const slot = new Int32Array(live);
+    const start = new Int32Array(live);
+    const length = new Uint8Array(live);
+    const kind = new Uint8Array(live);
+    const next = new Int32Array(live);
+    const pool = new Int32Array(poolSize);
+    let at = 0;
+    for (let v = 0; v < n; v++) {
+      const w = renumbered[v]!;
+      if (w < 0) continue;
+      slot[w] = this.variantSlot.data[v]!;
+      kind[w] = this.variantKind.data[v]!;
+      const len = this.variantLength.data[v]!;
+      length[w] = len;
+      start[w] = at;
+      pool.set(this.tokenPool.data.subarray(this.variantStart.data[v]!, this.variantStart.data[v]! + len), at);
+      at += len;
+      // A live variant's chain holds only live variants of the same supplier version.
+      const following = this.variantNext.data[v]!;
+      next[w] = following >= 0 ? renumbered[following]! : -1;
+    }
+    for (let s = 0; s < this.slotFirstVariant.length; s++) {
+      const first = this.slotFirstVariant.data[s]!;
+      if (first >= 0) this.slotFirstVariant.data[s] = renumbered[first]!;
+    }
+    const texts = [...this.variantText];
+    this.variantText.clear();
+    for (const [v, text] of texts) if (renumbered[v]! >= 0) this.variantText.set(renumbered[v]!, text);
+    const replace = (vec: { data: Int32Array | Uint8Array; length: number }, data: Int32Array | Uint8Array) => {
+      vec.data = data;
+      vec.length = data.length;
+    };
+    replace(this.variantSlot, slot);
+    replace(this.variantStart, start);
+    replace(this.variantLength, length);
+    replace(this.variantKind, kind);
+    replace(this.variantNext, next);
+    replace(this.variantAlive, new Uint8Array(live).fill(1));
+    replace(this.tokenPool, pool);
+    for (let t = 0; t < this.postings.length; t++) if (this.postings[t]!.length > 0) this.postings[t] = [];
+    this.freezeBuilt();
+    this.compactions += 1;
   }
 
   /**
