@@ -186,6 +186,71 @@ interface Location {
   legacy?: boolean;
 }
 
+/**
+ * id → where its live record is. Locations sit in typed columns rather than one object per id: half
+ * a million documents cost a Map of small integers instead of half a million objects on the heap.
+ */
+class KeyDirectory {
+  private readonly slots = new Map<string, number>();
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  private legacy = new Uint8Array(1024);
+  private readonly freeSlots: number[] = [];
+  private used = 0;
+
+  get size(): number {
+    return this.slots.size;
+  }
+  has(id: string): boolean {
+    return this.slots.has(id);
+  }
+  get(id: string): Location | undefined {
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.at(slot);
+  }
+  /** The offset of an id's live record (-1 when none). */
+  offsetOf(id: string): number {
+    const slot = this.slots.get(id);
+    return slot === undefined ? -1 : this.offsets[slot]!;
+  }
+  set(id: string, offset: number, length: number, legacy = false): void {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.used++;
+      if (slot >= this.offsets.length) this.grow();
+      this.slots.set(id, slot);
+    }
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+    this.legacy[slot] = legacy ? 1 : 0;
+  }
+  delete(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    this.slots.delete(id);
+    this.freeSlots.push(slot);
+  }
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+  *entries(): Generator<[string, Location]> {
+    for (const [id, slot] of this.slots) yield [id, this.at(slot)];
+  }
+  private at(slot: number): Location {
+    return { offset: this.offsets[slot]!, length: this.lengths[slot]!, legacy: this.legacy[slot] === 1 };
+  }
+  private grow(): void {
+    const size = this.offsets.length * 2;
+    const offsets = new Float64Array(size);
+    offsets.set(this.offsets);
+    const lengths = new Uint32Array(size);
+    lengths.set(this.lengths);
+    const legacy = new Uint8Array(size);
+    legacy.set(this.legacy);
+    [this.offsets, this.lengths, this.legacy] = [offsets, lengths, legacy];
+  }
+}
+
 /** Where documents live: in memory, or in an append-only log with an in-memory key directory. */
 interface Backing<T> {
   has(id: string): boolean;
@@ -242,7 +307,7 @@ function encodeRecord(op: typeof OP_PUT_FIELDS | typeof OP_DELETE, id: string, d
 }
 
 class LogBacking<T extends Doc> implements Backing<T> {
-  private keydir = new Map<string, Location>();
+  private keydir = new KeyDirectory();
   private fd: number;
   private end = 0;
   private garbage = 0;
@@ -280,9 +345,9 @@ class LogBacking<T extends Doc> implements Backing<T> {
           this.garbage += prev.length;
           if (prev.legacy) this.legacy -= 1;
         }
-        if (op === OP_PUT_FIELDS) this.keydir.set(id, { offset: base + off, length: 4 + len });
+        if (op === OP_PUT_FIELDS) this.keydir.set(id, base + off, 4 + len);
         else if (op === OP_PUT) {
-          this.keydir.set(id, { offset: base + off, length: 4 + len, legacy: true });
+          this.keydir.set(id, base + off, 4 + len, true);
           this.legacy += 1;
         }
         else {
@@ -331,7 +396,7 @@ class LogBacking<T extends Doc> implements Backing<T> {
       const id = docs[i]!._id;
       const prev = this.keydir.get(id);
       if (prev) this.garbage += prev.length;
-      this.keydir.set(id, { offset, length: r.length });
+      this.keydir.set(id, offset, r.length);
       offset += r.length;
     });
   }
@@ -386,21 +451,21 @@ class LogBacking<T extends Doc> implements Backing<T> {
     if (this.garbage > 0) {
       const idLen = record.readUInt16LE(5);
       const id = record.toString('utf8', HEADER, HEADER + idLen);
-      if (this.keydir.get(id)?.offset !== offset) return undefined;
+      if (this.keydir.offsetOf(id) !== offset) return undefined;
     }
     return decodeRecord<T>(record, fields);
   }
   compact() {
     const tmp = `${this.path}.compact`;
     const out = openSync(tmp, 'w');
-    const next = new Map<string, Location>();
+    const next = new KeyDirectory();
     let pos = 0;
-    for (const [id, loc] of this.keydir) {
+    for (const [id, loc] of this.keydir.entries()) {
       let buf: Buffer = Buffer.allocUnsafe(loc.length);
       readSync(this.fd, buf, 0, loc.length, loc.offset);
       if (loc.legacy) buf = encodeRecord(OP_PUT_FIELDS, id, decodeRecord<Record<string, unknown>>(buf));
       writeSync(out, buf);
-      next.set(id, { offset: pos, length: buf.length });
+      next.set(id, pos, buf.length);
       pos += buf.length;
     }
     fsyncSync(out);
