@@ -220,7 +220,7 @@ storeSuite('embedded (file)', async () => new EmbeddedStore({ dir }), { reopen: 
 describe('embedded store files', () => {
   test('values JSON cannot hold (nested Dates, NaN, -0) round-trip, whole and projected', async () => {
     const d = mkdtempSync(join(tmpdir(), 'clarity-values-'));
-    const doc = { _id: 'v', when: { at: new Date('2026-05-01T00:00:00Z') }, nan: NaN, negZero: -0, plain: { a: [1, 'two', null, true] }, text: 'Ünïcode ✓', flag: false, none: null };
+    const doc = { _id: 'v', when: { at: new Date('2026-05-01T00:00:00Z') }, nan: NaN, negZero: -0, plain: { a: [1, 'two', null, true] }, text: 'Ünïcode ✓', broken: 'half \ud83d emoji', flag: false, none: null };
     const s1 = new EmbeddedStore({ dir: d });
     await s1.collection<typeof doc>('values').put(doc);
     await s1.close();

@@ -82,7 +82,8 @@ const F64 = Buffer.alloc(8);
 function encodeField(name: string, value: unknown): Buffer[] {
   let kind: number;
   let body: Buffer;
-  if (typeof value === 'string') [kind, body] = [KIND_STRING, Buffer.from(value, 'utf8')];
+  // A string with a lone surrogate has no UTF-8 form: JSON escapes it (String.prototype.isWellFormed: Node 20, ES2024).
+  if (typeof value === 'string' && (value as unknown as { isWellFormed(): boolean }).isWellFormed()) [kind, body] = [KIND_STRING, Buffer.from(value, 'utf8')];
   else if (typeof value === 'number') {
     F64.writeDoubleLE(value, 0);
     [kind, body] = [KIND_NUMBER, Buffer.from(F64)];
