@@ -147,6 +147,24 @@ function storeSuite(name: string, open: () => Promise<Store>, options: { reopen?
       assert.equal(all, 4);
     });
 
+    test('scan with a projection returns only the named fields (and _id)', async () => {
+      const c = await fresh();
+      const all: Array<Partial<Item>> = [];
+      for await (const d of c.scan(undefined, { fields: ['n', 'at'] })) all.push(d);
+      all.sort((x, y) => String(x._id).localeCompare(String(y._id)));
+      assert.deepEqual(all.map((d) => Object.keys(d).sort()), [['_id', 'at', 'n'], ['_id', 'at', 'n'], ['_id', 'at', 'n'], ['_id', 'n']]);
+      assert.ok(all[0]!.at instanceof Date);
+      assert.equal(all[0]!.at.toISOString(), '2026-01-01T00:00:00.000Z');
+      assert.deepEqual(all.map((d) => d.n), [1, 2, 3, 4]);
+      const filtered: Array<Partial<Item>> = [];
+      for await (const d of c.scan({ kind: 'x' }, { fields: ['nested'] })) filtered.push(d);
+      filtered.sort((x, y) => String(x._id).localeCompare(String(y._id)));
+      assert.deepEqual(filtered, [
+        { _id: 'a', nested: { city: 'ATLANTA', zip: '30301' } },
+        { _id: 'b', nested: { city: 'MACON' } },
+      ]);
+    });
+
     test('indexes: equality lookups and unique constraints', async () => {
       const c = await fresh();
       await c.createIndex({ kind: 1, n: 1 });
@@ -200,6 +218,58 @@ const dir = mkdtempSync(join(tmpdir(), 'clarity-store-'));
 storeSuite('embedded (file)', async () => new EmbeddedStore({ dir }), { reopen: async () => new EmbeddedStore({ dir }) });
 
 describe('embedded store files', () => {
+  test('values JSON cannot hold (nested Dates, NaN, -0) round-trip, whole and projected', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'clarity-values-'));
+    const doc = { _id: 'v', when: { at: new Date('2026-05-01T00:00:00Z') }, nan: NaN, negZero: -0, plain: { a: [1, 'two', null, true] }, text: 'Ünïcode ✓', broken: 'half \ud83d emoji', flag: false, none: null };
+    const s1 = new EmbeddedStore({ dir: d });
+    await s1.collection<typeof doc>('values').put(doc);
+    await s1.close();
+    const s2 = new EmbeddedStore({ dir: d });
+    const c = s2.collection<typeof doc>('values');
+    const back = await c.get('v');
+    assert.deepEqual(back, doc);
+    assert.ok(Object.is(back!.negZero, -0));
+    assert.ok(back!.when.at instanceof Date);
+    const projected: unknown[] = [];
+    for await (const x of c.scan(undefined, { fields: ['text', 'nan', 'flag'] })) projected.push(x);
+    assert.deepEqual(projected, [{ _id: 'v', nan: NaN, text: 'Ünïcode ✓', flag: false }]);
+    await s2.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+
+  test('a log in format 1 (one v8 document per record) is read, then rewritten in format 2', async () => {
+    const { serialize } = await import('node:v8');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const d = mkdtempSync(join(tmpdir(), 'clarity-format1-'));
+    const record = (op: number, id: string, doc?: unknown) => {
+      const idBytes = Buffer.from(id, 'utf8');
+      const body = doc === undefined ? Buffer.alloc(0) : serialize(doc);
+      const head = Buffer.alloc(7);
+      head.writeUInt32LE(3 + idBytes.length + body.length, 0);
+      head.writeUInt8(op, 4);
+      head.writeUInt16LE(idBytes.length, 5);
+      return Buffer.concat([head, idBytes, body]);
+    };
+    const docs = items();
+    // a, b, c, d written; b deleted; c replaced: as format 1 wrote them.
+    writeFileSync(join(d, 'old.log'), Buffer.concat([...docs.map((x) => record(1, x._id, x)), record(2, 'b'), record(1, 'c', { ...docs[2], n: 33 })]));
+    const s1 = new EmbeddedStore({ dir: d });
+    const c1 = s1.collection<Item>('old');
+    assert.equal(await c1.count(), 3);
+    assert.deepEqual(await c1.get('a'), docs[0]);
+    assert.equal((await c1.get('c'))?.n, 33);
+    await s1.close();
+    const bytes = readFileSync(join(d, 'old.log'));
+    for (let off = 0; off < bytes.length; off += 4 + bytes.readUInt32LE(off)) assert.equal(bytes[off + 4], 3, 'every record rewritten in format 2');
+    const s2 = new EmbeddedStore({ dir: d });
+    const seen: Array<Partial<Item>> = [];
+    for await (const x of s2.collection<Item>('old').scan(undefined, { fields: ['n'] })) seen.push(x);
+    assert.deepEqual(seen.sort((x, y) => String(x._id).localeCompare(String(y._id))), [{ _id: 'a', n: 1 }, { _id: 'c', n: 33 }, { _id: 'd', n: 4 }]);
+    assert.deepEqual(await s2.collection<Item>('old').get('a'), docs[0]);
+    await s2.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+
   test('a second process-level owner of a data directory is refused while the first holds it', async () => {
     const d = mkdtempSync(join(tmpdir(), 'clarity-lock-'));
     const first = new EmbeddedStore({ dir: d });

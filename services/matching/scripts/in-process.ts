@@ -17,6 +17,7 @@ export async function loadInProcess(): Promise<InProcessNetwork> {
   const { records } = await loadNetwork();
   const t1 = performance.now();
   const index = new SupplierIndex();
+  index.beginBuild();
   const byId = new Map<string, SupplierRecord>();
   const now = new Date();
   let seq = 0;

@@ -29,18 +29,227 @@ import {
   type FindOptions,
   type SortSpec,
   type Store,
+  type ScanOptions,
   type Update,
   type UpdateResult,
 } from './types.js';
 
+// Record: u32 length of the rest | u8 op | u16 id byte length | id | body (puts only).
+// OP_PUT (format 1, still read): the body is one v8-serialized document. OP_PUT_FIELDS (format 2,
+// written now): the body is a table of top-level fields, each encoded on its own, so a projected
+// scan decodes only the fields it asks for and skips the rest by length.
 const OP_PUT = 1;
 const OP_DELETE = 2;
-// Record: u32 length of the rest | u8 op | u16 id byte length | id | v8-serialized document (puts only)
+const OP_PUT_FIELDS = 3;
 const HEADER = 4 + 1 + 2;
+
+// Field: u16 name byte length | name | u8 kind | u32 value byte length | value.
+const KIND_STRING = 0; // UTF-8 text
+const KIND_NUMBER = 1; // f64
+const KIND_TRUE = 2;
+const KIND_FALSE = 3;
+const KIND_NULL = 4;
+const KIND_DATE = 5; // f64 milliseconds
+const KIND_JSON = 6; // objects and arrays holding only JSON-exact values
+const KIND_V8 = 7; // anything else (nested Dates, NaN, -0, undefined members …)
+
+/** True when JSON.stringify → JSON.parse gives back an equal value. */
+function jsonExact(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k in v) if (!Object.hasOwn(v, k) || !jsonExact((v as Record<string, unknown>)[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+const F64 = Buffer.alloc(8);
+
+function encodeField(name: string, value: unknown): Buffer[] {
+  let kind: number;
+  let body: Buffer;
+  // A string with a lone surrogate has no UTF-8 form: JSON escapes it (String.prototype.isWellFormed: Node 20, ES2024).
+  if (typeof value === 'string' && (value as unknown as { isWellFormed(): boolean }).isWellFormed()) [kind, body] = [KIND_STRING, Buffer.from(value, 'utf8')];
+  else if (typeof value === 'number') {
+    F64.writeDoubleLE(value, 0);
+    [kind, body] = [KIND_NUMBER, Buffer.from(F64)];
+  } else if (value === true) [kind, body] = [KIND_TRUE, Buffer.alloc(0)];
+  else if (value === false) [kind, body] = [KIND_FALSE, Buffer.alloc(0)];
+  else if (value === null) [kind, body] = [KIND_NULL, Buffer.alloc(0)];
+  else if (value instanceof Date && Object.getPrototypeOf(value) === Date.prototype) {
+    F64.writeDoubleLE(value.getTime(), 0);
+    [kind, body] = [KIND_DATE, Buffer.from(F64)];
+  } else if (jsonExact(value)) [kind, body] = [KIND_JSON, Buffer.from(JSON.stringify(value), 'utf8')];
+  else [kind, body] = [KIND_V8, serialize(value)];
+  const nameBytes = Buffer.from(name, 'utf8');
+  const head = Buffer.allocUnsafe(2 + nameBytes.length + 1 + 4);
+  head.writeUInt16LE(nameBytes.length, 0);
+  nameBytes.copy(head, 2);
+  head.writeUInt8(kind, 2 + nameBytes.length);
+  head.writeUInt32LE(body.length, 3 + nameBytes.length);
+  return [head, body];
+}
+
+function decodeValue(buf: Buffer, kind: number, start: number, end: number): unknown {
+  switch (kind) {
+    case KIND_STRING:
+      return buf.toString('utf8', start, end);
+    case KIND_NUMBER:
+      return buf.readDoubleLE(start);
+    case KIND_TRUE:
+      return true;
+    case KIND_FALSE:
+      return false;
+    case KIND_NULL:
+      return null;
+    case KIND_DATE:
+      return new Date(buf.readDoubleLE(start));
+    case KIND_JSON:
+      return JSON.parse(buf.toString('utf8', start, end));
+    case KIND_V8:
+      return deserialize(buf.subarray(start, end));
+    default:
+      throw new Error(`embedded store: unknown field kind ${kind}`);
+  }
+}
+
+/** Field names a projection keeps, as UTF-8 bytes: compared in place, without decoding every name. */
+class FieldSelection {
+  private readonly names: string[];
+  private readonly bytes: Buffer[];
+  constructor(readonly set: ReadonlySet<string>) {
+    this.names = [...set];
+    this.bytes = this.names.map((n) => Buffer.from(n, 'utf8'));
+  }
+  /** The selected name stored at buf[start, start + length), or undefined. */
+  find(buf: Buffer, start: number, length: number): string | undefined {
+    for (let i = 0; i < this.bytes.length; i++) {
+      const b = this.bytes[i]!;
+      if (b.length !== length) continue;
+      let k = 0;
+      while (k < length && buf[start + k] === b[k]) k++;
+      if (k === length) return this.names[i];
+    }
+    return undefined;
+  }
+}
+
+/** Decodes a field table (from `start` to the end of `buf`); with `fields`, only those fields. */
+function decodeFields(buf: Buffer, start: number, fields?: FieldSelection): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  let off = start;
+  while (off < buf.length) {
+    const nameLen = buf.readUInt16LE(off);
+    const name = fields ? fields.find(buf, off + 2, nameLen) : buf.toString('utf8', off + 2, off + 2 + nameLen);
+    const kind = buf[off + 2 + nameLen]!;
+    const valueLen = buf.readUInt32LE(off + 3 + nameLen);
+    const valueStart = off + 7 + nameLen;
+    off = valueStart + valueLen;
+    if (name !== undefined) doc[name] = decodeValue(buf, kind, valueStart, off);
+  }
+  return doc;
+}
+
+/** Decodes the document of a put record (either format), optionally only some top-level fields. */
+function decodeRecord<T>(record: Buffer, fields?: FieldSelection): T {
+  const op = record[4];
+  const bodyStart = HEADER + record.readUInt16LE(5);
+  if (op === OP_PUT_FIELDS) return decodeFields(record, bodyStart, fields) as T;
+  const doc = deserialize(record.subarray(bodyStart)) as Record<string, unknown>;
+  return (fields ? project(doc, fields.set) : doc) as T;
+}
+
+/** The top-level fields of `doc` named in `fields` (and `_id`). */
+function project<T>(doc: T, fields: ReadonlySet<string>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (fields.has(k)) out[k] = v;
+  return out as T;
+}
 
 interface Location {
   offset: number;
   length: number;
+  /** A format-1 record (rewritten by the next compaction). */
+  legacy?: boolean;
+}
+
+/**
+ * id → where its live record is. Locations sit in typed columns rather than one object per id: half
+ * a million documents cost a Map of small integers instead of half a million objects on the heap.
+ */
+class KeyDirectory {
+  private readonly slots = new Map<string, number>();
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  private legacy = new Uint8Array(1024);
+  private readonly freeSlots: number[] = [];
+  private used = 0;
+
+  get size(): number {
+    return this.slots.size;
+  }
+  has(id: string): boolean {
+    return this.slots.has(id);
+  }
+  get(id: string): Location | undefined {
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.at(slot);
+  }
+  /** The offset of an id's live record (-1 when none). */
+  offsetOf(id: string): number {
+    const slot = this.slots.get(id);
+    return slot === undefined ? -1 : this.offsets[slot]!;
+  }
+  set(id: string, offset: number, length: number, legacy = false): void {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.used++;
+      if (slot >= this.offsets.length) this.grow();
+      this.slots.set(id, slot);
+    }
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+    this.legacy[slot] = legacy ? 1 : 0;
+  }
+  delete(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    this.slots.delete(id);
+    this.freeSlots.push(slot);
+  }
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+  *entries(): Generator<[string, Location]> {
+    for (const [id, slot] of this.slots) yield [id, this.at(slot)];
+  }
+  private at(slot: number): Location {
+    return { offset: this.offsets[slot]!, length: this.lengths[slot]!, legacy: this.legacy[slot] === 1 };
+  }
+  private grow(): void {
+    const size = this.offsets.length * 2;
+    const offsets = new Float64Array(size);
+    offsets.set(this.offsets);
+    const lengths = new Uint32Array(size);
+    lengths.set(this.lengths);
+    const legacy = new Uint8Array(size);
+    legacy.set(this.legacy);
+    [this.offsets, this.lengths, this.legacy] = [offsets, lengths, legacy];
+  }
 }
 
 /** Where documents live: in memory, or in an append-only log with an in-memory key directory. */
@@ -51,8 +260,8 @@ interface Backing<T> {
   remove(ids: readonly string[]): void;
   ids(): IterableIterator<string>;
   size(): number;
-  /** Every live document, in storage order, without random reads. */
-  all(): Generator<T>;
+  /** Every live document, in storage order, without random reads; with `fields`, only those. */
+  all(fields?: ReadonlySet<string>): Generator<T>;
   close(): void;
 }
 
@@ -77,34 +286,40 @@ class MemoryBacking<T extends Doc> implements Backing<T> {
   size() {
     return this.docs.size;
   }
-  *all() {
-    for (const d of [...this.docs.values()]) yield structuredClone(d);
+  *all(fields?: ReadonlySet<string>) {
+    for (const d of [...this.docs.values()]) yield structuredClone(fields ? project(d, fields) : d);
   }
   close() {}
 }
 
-function encodeRecord(op: number, id: string, doc?: unknown): Buffer {
+function encodeRecord(op: typeof OP_PUT_FIELDS | typeof OP_DELETE, id: string, doc?: Record<string, unknown>): Buffer {
   const idBytes = Buffer.from(id, 'utf8');
-  const body = doc === undefined ? Buffer.alloc(0) : serialize(doc);
-  const buf = Buffer.allocUnsafe(HEADER + idBytes.length + body.length);
-  buf.writeUInt32LE(1 + 2 + idBytes.length + body.length, 0);
+  const parts: Buffer[] = [];
+  if (doc !== undefined) for (const k of Object.keys(doc)) parts.push(...encodeField(k, doc[k]));
+  const bodyLength = parts.reduce((n, p) => n + p.length, 0);
+  const buf = Buffer.allocUnsafe(HEADER + idBytes.length + bodyLength);
+  buf.writeUInt32LE(1 + 2 + idBytes.length + bodyLength, 0);
   buf.writeUInt8(op, 4);
   buf.writeUInt16LE(idBytes.length, 5);
   idBytes.copy(buf, HEADER);
-  body.copy(buf, HEADER + idBytes.length);
+  let at = HEADER + idBytes.length;
+  for (const p of parts) at += p.copy(buf, at);
   return buf;
 }
 
 class LogBacking<T extends Doc> implements Backing<T> {
-  private keydir = new Map<string, Location>();
+  private keydir = new KeyDirectory();
   private fd: number;
   private end = 0;
   private garbage = 0;
+  /** Live records still in format 1 (one v8 blob per document). */
+  private legacy = 0;
 
   constructor(private readonly path: string) {
     this.fd = openSync(path, 'a+');
     this.load();
-    if (this.end > 4 * 1024 * 1024 && this.garbage > this.end / 2) this.compact();
+    // A log with format-1 records is rewritten once in format 2, so projected scans apply to all.
+    if (this.legacy > 0 || (this.end > 4 * 1024 * 1024 && this.garbage > this.end / 2)) this.compact();
   }
 
   /** Rebuilds the key directory from the log; a torn final record (crash mid-write) is cut off. */
@@ -127,8 +342,15 @@ class LogBacking<T extends Doc> implements Backing<T> {
         const idLen = data.readUInt16LE(off + 5);
         const id = data.toString('utf8', off + HEADER, off + HEADER + idLen);
         const prev = this.keydir.get(id);
-        if (prev) this.garbage += prev.length;
-        if (op === OP_PUT) this.keydir.set(id, { offset: base + off, length: 4 + len });
+        if (prev) {
+          this.garbage += prev.length;
+          if (prev.legacy) this.legacy -= 1;
+        }
+        if (op === OP_PUT_FIELDS) this.keydir.set(id, base + off, 4 + len);
+        else if (op === OP_PUT) {
+          this.keydir.set(id, base + off, 4 + len, true);
+          this.legacy += 1;
+        }
         else {
           this.keydir.delete(id);
           this.garbage += 4 + len;
@@ -149,10 +371,6 @@ class LogBacking<T extends Doc> implements Backing<T> {
     }
   }
 
-  private decode(buf: Buffer): T {
-    const idLen = buf.readUInt16LE(5);
-    return deserialize(buf.subarray(HEADER + idLen)) as T;
-  }
 
   has(id: string) {
     return this.keydir.has(id);
@@ -162,7 +380,7 @@ class LogBacking<T extends Doc> implements Backing<T> {
     if (!loc) return undefined;
     const buf = Buffer.allocUnsafe(loc.length);
     readSync(this.fd, buf, 0, loc.length, loc.offset);
-    return this.decode(buf);
+    return decodeRecord<T>(buf);
   }
   private append(records: Buffer[]) {
     const all = records.length === 1 ? records[0]! : Buffer.concat(records);
@@ -173,13 +391,13 @@ class LogBacking<T extends Doc> implements Backing<T> {
     return start;
   }
   write(docs: readonly T[]) {
-    const records = docs.map((d) => encodeRecord(OP_PUT, d._id, d));
+    const records = docs.map((d) => encodeRecord(OP_PUT_FIELDS, d._id, d as unknown as Record<string, unknown>));
     let offset = this.append(records);
     records.forEach((r, i) => {
       const id = docs[i]!._id;
       const prev = this.keydir.get(id);
       if (prev) this.garbage += prev.length;
-      this.keydir.set(id, { offset, length: r.length });
+      this.keydir.set(id, offset, r.length);
       offset += r.length;
     });
   }
@@ -198,7 +416,8 @@ class LogBacking<T extends Doc> implements Backing<T> {
   size() {
     return this.keydir.size;
   }
-  *all() {
+  *all(fieldSet?: ReadonlySet<string>) {
+    const fields = fieldSet && new FieldSelection(fieldSet);
     // Sequential read of the log, keeping only each id's live record.
     const chunk = Buffer.allocUnsafe(8 * 1024 * 1024);
     let pos = 0;
@@ -213,37 +432,42 @@ class LogBacking<T extends Doc> implements Backing<T> {
           // A record larger than the buffer: read it alone.
           const big = Buffer.allocUnsafe(4 + len);
           readSync(this.fd, big, 0, big.length, pos + off);
-          const doc = this.liveDoc(big, pos + off);
+          const doc = this.liveDoc(big, pos + off, fields);
           if (doc) yield doc;
           off += 4 + len;
           continue;
         }
         if (off + 4 + len > n) break;
-        const doc = this.liveDoc(chunk.subarray(off, off + 4 + len), pos + off);
+        const doc = this.liveDoc(chunk.subarray(off, off + 4 + len), pos + off, fields);
         if (doc) yield doc;
         off += 4 + len;
       }
       pos += off;
     }
   }
-  private liveDoc(record: Buffer, offset: number): T | undefined {
-    if (record.readUInt8(4) !== OP_PUT) return undefined;
-    const idLen = record.readUInt16LE(5);
-    const id = record.toString('utf8', HEADER, HEADER + idLen);
-    if (this.keydir.get(id)?.offset !== offset) return undefined;
-    return deserialize(record.subarray(HEADER + idLen)) as T;
+  private liveDoc(record: Buffer, offset: number, fields?: FieldSelection): T | undefined {
+    const op = record.readUInt8(4);
+    if (op !== OP_PUT && op !== OP_PUT_FIELDS) return undefined;
+    // A log without garbage holds only live records: no need to decode the id and look it up.
+    if (this.garbage > 0) {
+      const idLen = record.readUInt16LE(5);
+      const id = record.toString('utf8', HEADER, HEADER + idLen);
+      if (this.keydir.offsetOf(id) !== offset) return undefined;
+    }
+    return decodeRecord<T>(record, fields);
   }
   compact() {
     const tmp = `${this.path}.compact`;
     const out = openSync(tmp, 'w');
-    const next = new Map<string, Location>();
+    const next = new KeyDirectory();
     let pos = 0;
-    for (const [id, loc] of this.keydir) {
-      const buf = Buffer.allocUnsafe(loc.length);
+    for (const [id, loc] of this.keydir.entries()) {
+      let buf: Buffer = Buffer.allocUnsafe(loc.length);
       readSync(this.fd, buf, 0, loc.length, loc.offset);
+      if (loc.legacy) buf = encodeRecord(OP_PUT_FIELDS, id, decodeRecord<Record<string, unknown>>(buf));
       writeSync(out, buf);
-      next.set(id, { offset: pos, length: loc.length });
-      pos += loc.length;
+      next.set(id, pos, buf.length);
+      pos += buf.length;
     }
     fsyncSync(out);
     closeSync(out);
@@ -253,6 +477,7 @@ class LogBacking<T extends Doc> implements Backing<T> {
     this.keydir = next;
     this.end = pos;
     this.garbage = 0;
+    this.legacy = 0;
   }
   close() {
     try {
@@ -460,14 +685,20 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     if (options.limit) docs = docs.slice(0, options.limit);
     return docs;
   }
-  async *scan(filter?: Filter, options: { batchSize?: number } = {}): AsyncIterable<T> {
+  async *scan(filter?: Filter, options: ScanOptions = {}): AsyncIterable<T> {
     const every = options.batchSize ?? 1000;
+    const fields = options.fields ? new Set(['_id', ...options.fields]) : undefined;
+    // Without a filter the projection is applied while decoding: unread fields are never parsed.
+    const docs = fields && (!filter || Object.keys(filter).length === 0) ? (assertFilter(filter), this.backing.all(fields)) : this.projected(this.matching(filter), fields);
     let n = 0;
-    for (const doc of this.matching(filter)) {
+    for (const doc of docs) {
       yield doc;
       // Let other work run during long scans (index builds over 500K documents).
       if (++n % every === 0) await yieldToLoop();
     }
+  }
+  private *projected(docs: Iterable<T>, fields: ReadonlySet<string> | undefined): Generator<T> {
+    for (const doc of docs) yield fields ? project(doc, fields) : doc;
   }
   async count(filter?: Filter) {
     if (!filter || Object.keys(filter).length === 0) return this.backing.size();

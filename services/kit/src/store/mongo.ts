@@ -10,6 +10,7 @@ import {
   type FindOptions,
   type SortSpec,
   type Store,
+  type ScanOptions,
   type Update,
   type UpdateResult,
 } from './types.js';
@@ -134,9 +135,10 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
     if (options.limit) cursor = cursor.limit(options.limit);
     return (await cursor.toArray()) as unknown as T[];
   }
-  async *scan(filter: Filter = {}, options: { batchSize?: number } = {}): AsyncIterable<T> {
+  async *scan(filter: Filter = {}, options: ScanOptions = {}): AsyncIterable<T> {
     assertFilter(filter);
-    const cursor = this.c.find(filter as Document, { batchSize: options.batchSize ?? 5000 });
+    const projection = options.fields ? Object.fromEntries(options.fields.map((f) => [f, 1])) : undefined;
+    const cursor = this.c.find(filter as Document, { batchSize: options.batchSize ?? 5000, ...(projection ? { projection } : {}) });
     try {
       for await (const doc of cursor) yield doc as unknown as T;
     } finally {

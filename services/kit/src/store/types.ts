@@ -43,6 +43,13 @@ export interface FindOptions {
   limit?: number;
 }
 
+export interface ScanOptions {
+  /** Documents fetched per round trip (MongoDB) or between yields to the event loop (embedded). */
+  batchSize?: number;
+  /** Top-level fields to return (`_id` always is); all when omitted. */
+  fields?: readonly string[];
+}
+
 export interface UpdateResult {
   matched: number;
   modified: number;
@@ -77,6 +84,11 @@ export interface Collection<T extends Doc> {
   find(filter?: Filter, options?: FindOptions): Promise<T[]>;
   /** Streams every match without holding them all (for index builds over large collections). */
   scan(filter?: Filter, options?: { batchSize?: number }): AsyncIterable<T>;
+  /**
+   * The same with a projection: only the named top-level fields (and `_id`) are read and returned,
+   * which is what makes a scan over large documents fast when a caller needs a few fields.
+   */
+  scan<K extends keyof T & string>(filter: Filter | undefined, options: ScanOptions & { fields: readonly K[] }): AsyncIterable<Pick<T, K | '_id'>>;
   count(filter?: Filter): Promise<number>;
   /** Declares an index (idempotent). The embedded store uses equality indexes to answer filters faster. */
   createIndex(keys: SortSpec, options?: { unique?: boolean; name?: string }): Promise<void>;

@@ -52,6 +52,7 @@ export class IndexSync {
     let oldestSafe = 0;
     let suppliers = 0;
     let tombstones = 0;
+    this.index.beginBuild();
     for await (const doc of this.store.scanAll()) {
       if (doc.updateTime instanceof Date && doc.updateTime.getTime() < t0 - this.options.settleMs && doc.seq > oldestSafe) oldestSafe = doc.seq;
       if (doc.deleted) {
@@ -117,6 +118,23 @@ export class IndexSync {
   applyOwn(docs: readonly SupplierDoc[], range: [number, number] | undefined): void {
     for (const d of docs) this.apply(d);
     this.recordOwn(range);
+    this.scheduleCompaction();
+  }
+
+  private compaction?: Promise<boolean>;
+
+  /**
+   * Drops the index's dead variants once they pile up (changed and deleted suppliers), from memory, on
+   * a later turn of the event loop so the write that caused it answers first.
+   */
+  scheduleCompaction(): Promise<boolean> {
+    this.compaction ??= new Promise<boolean>((resolve) =>
+      setImmediate(() => {
+        this.compaction = undefined;
+        resolve(this.index.compactIfNeeded());
+      }),
+    );
+    return this.compaction;
   }
 
   apply(doc: SupplierDoc): boolean {
@@ -164,6 +182,7 @@ export class IndexSync {
     }
     this.own = this.own.filter(([, to]) => to > this.watermark);
     this.lastSyncTime = new Date();
+    if (applied > 0) void this.scheduleCompaction();
     return applied;
   }
 

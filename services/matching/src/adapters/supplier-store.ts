@@ -3,7 +3,7 @@
 // after N"), and tombstones for deletions.
 import { randomUUID } from 'node:crypto';
 import type { Collection, Store } from '@clarity/kit';
-import { contentHash, emptyAddress, supplierId, type SupplierDoc, type SupplierRecord } from '../domain/supplier.js';
+import { contentHash, emptyAddress, INDEXED_FIELDS, supplierId, type IndexedDoc, type SupplierDoc, type SupplierRecord } from '../domain/supplier.js';
 
 interface Counter {
   _id: string;
@@ -144,9 +144,9 @@ export class SupplierStore {
     return tombstone;
   }
 
-  /** Every document, tombstones included (index builds). */
-  scanAll(): AsyncIterable<SupplierDoc> {
-    return this.suppliers.scan(undefined, { batchSize: 2000 });
+  /** Every document, tombstones included, with the fields the index reads (index builds). */
+  scanAll(): AsyncIterable<IndexedDoc> {
+    return this.suppliers.scan(undefined, { batchSize: 2000, fields: INDEXED_FIELDS });
   }
 
   /** Documents changed after `seq`, in sequence order. */

@@ -66,8 +66,30 @@ export function splitAppendices(upper: string): { main: string; alternates: stri
 
 /** Raw tokens: & and + become AND, periods/apostrophes join, other punctuation separates. */
 export function rawTokens(upper: string): string[] {
-  const s = upper.replace(/[&+]/g, ' AND ').replace(/['`.]/g, '');
-  return s.split(/[^A-Z0-9]+/).filter((t) => t !== '');
+  // One pass, same result as replacing [&+] by " AND ", deleting ['`.] and splitting on [^A-Z0-9]+.
+  const out: string[] = [];
+  let joined = '';
+  let runStart = -1;
+  for (let i = 0; i < upper.length; i++) {
+    const c = upper.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57)) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    if (runStart >= 0) {
+      joined += upper.slice(runStart, i);
+      runStart = -1;
+    }
+    if (c === 39 /* ' */ || c === 96 /* ` */ || c === 46 /* . */) continue;
+    if (joined !== '') {
+      out.push(joined);
+      joined = '';
+    }
+    if (c === 38 /* & */ || c === 43 /* + */) out.push('AND');
+  }
+  if (runStart >= 0) joined += upper.slice(runStart);
+  if (joined !== '') out.push(joined);
+  return out;
 }
 
 function replacePhrases(tokens: string[], phrases: ReadonlyArray<readonly [string[], string[]]>): string[] {
@@ -118,15 +140,14 @@ export function foldPlural(t: string): string {
   return t.slice(0, -1);
 }
 
+/** Abbreviations with their canonical words (expanded, plurals folded), computed once. */
+const CANONICAL_ABBREVIATIONS = new Map(Object.entries(ABBREVIATIONS).map(([from, to]) => [from, to.split(' ').map(foldPlural)]));
+
 /** Appends the canonical form(s) of one raw token: abbreviations expanded, plurals folded. */
 function pushCanonical(out: string[], t: string): void {
-  const mapped = ABBREVIATIONS[t];
-  if (mapped === undefined) {
-    out.push(foldPlural(t));
-    return;
-  }
-  if (mapped.indexOf(' ') < 0) out.push(foldPlural(mapped));
-  else for (const m of mapped.split(' ')) out.push(foldPlural(m));
+  const mapped = CANONICAL_ABBREVIATIONS.get(t);
+  if (mapped === undefined) out.push(foldPlural(t));
+  else for (const m of mapped) out.push(m);
 }
 
 const HAS_PHRASE_START = new Set([...PHRASES.map(([from]) => from[0]!), ...LEGAL_PHRASES.map(([from]) => from[0]!)]);

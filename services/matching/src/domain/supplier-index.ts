@@ -141,6 +141,11 @@ export class SupplierIndex {
   /** Incremental changes applied since the index was created. */
   updatesApplied = 0;
 
+  /** When `compactIfNeeded` drops dead variants: more than this share of all, and at least this many. */
+  readonly compaction = { deadFraction: 0.25, minDead: 50_000 };
+  /** Compactions run so far (diagnostics, tests). */
+  compactions = 0;
+
   // ---------------------------------------------------------------------------------------
   // Size
 
@@ -152,6 +157,10 @@ export class SupplierIndex {
   }
   get termCount(): number {
     return this.vocab.size + this.trigramCount;
+  }
+  /** Name variants of changed or deleted suppliers still held in the variant columns. */
+  get deadVariantCount(): number {
+    return this.variantSlot.length - this.liveVariantCount;
   }
   get variantCapacity(): number {
     return this.variantSlot.length;
@@ -295,15 +304,17 @@ export class SupplierIndex {
     }
 
     const primary = normalizeName(entry.name);
+    // Keys of the variants added so far (duplicates are skipped); the first is joined only when a
+    // second variant comes (most suppliers have one name).
     let seen: string[] | undefined;
-    let firstKey: string | undefined;
+    let first: string[] | undefined;
     const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
       if (n.tokens.length === 0) return;
-      if (firstKey === undefined && seen === undefined) {
-        firstKey = n.tokens.join(' ');
+      if (first === undefined && seen === undefined) {
+        first = n.tokens;
       } else {
         const key = n.tokens.join(' ');
-        seen ??= [firstKey!];
+        seen ??= [first!.join(' ')];
         if (seen.includes(key)) return;
         seen.push(key);
       }
@@ -363,7 +374,7 @@ export class SupplierIndex {
         const dead = this.deadPostings.get(t) + 1;
         this.deadPostings.set(t, dead);
         const list = this.postings[t]!;
-        if (dead > 32 && dead * 2 > list.length + this.frozenLength(t)) this.compactPostings(t);
+        if (!this.building && dead > 32 && dead * 2 > list.length + this.frozenLength(t)) this.compactPostings(t);
       }
     }
     this.slotFirstVariant.set(slot, -1);
@@ -406,6 +417,10 @@ export class SupplierIndex {
    * memory of per-token arrays of numbers, and sequential memory for the walk.
    */
   freeze(): void {
+    if (this.building) {
+      this.freezeBuilt();
+      return;
+    }
     const alive = this.variantAlive.data;
     const n = this.tokens.length;
     let total = 0;
@@ -426,6 +441,115 @@ export class SupplierIndex {
     this.frozen = at === total ? frozen : frozen.slice(0, at);
     this.frozenStart = start;
     this.emptiedFrozen.clear();
+  }
+
+  /** Compacts when dead variants exceed the `compaction` thresholds. Returns whether it ran. */
+  compactIfNeeded(): boolean {
+    const dead = this.deadVariantCount;
+    if (this.building || dead < this.compaction.minDead || dead <= this.variantSlot.length * this.compaction.deadFraction) return false;
+    this.compact();
+    return true;
+  }
+
+  /**
+   * Drops dead variants from memory, without reading the store: live variants are renumbered in their
+   * order (so every posting list keeps its order), the token pool is rewritten without the dead token
+   * lists, and every posting list is rebuilt in the frozen form from the live variants.
+   */
+  compact(): void {
+    const n = this.variantSlot.length;
+    const alive = this.variantAlive.data;
+    const renumbered = new Int32Array(n).fill(-1);
+    let live = 0;
+    let poolSize = 0;
+    for (let v = 0; v < n; v++) {
+      if (alive[v] !== 1) continue;
+      renumbered[v] = live++;
+      poolSize += this.variantLength.data[v]!;
+    }
+    const slot = new Int32Array(live);
+    const start = new Int32Array(live);
+    const length = new Uint8Array(live);
+    const kind = new Uint8Array(live);
+    const next = new Int32Array(live);
+    const pool = new Int32Array(poolSize);
+    let at = 0;
+    for (let v = 0; v < n; v++) {
+      const w = renumbered[v]!;
+      if (w < 0) continue;
+      slot[w] = this.variantSlot.data[v]!;
+      kind[w] = this.variantKind.data[v]!;
+      const len = this.variantLength.data[v]!;
+      length[w] = len;
+      start[w] = at;
+      pool.set(this.tokenPool.data.subarray(this.variantStart.data[v]!, this.variantStart.data[v]! + len), at);
+      at += len;
+      // A live variant's chain holds only live variants of the same supplier version.
+      const following = this.variantNext.data[v]!;
+      next[w] = following >= 0 ? renumbered[following]! : -1;
+    }
+    for (let s = 0; s < this.slotFirstVariant.length; s++) {
+      const first = this.slotFirstVariant.data[s]!;
+      if (first >= 0) this.slotFirstVariant.data[s] = renumbered[first]!;
+    }
+    const texts = [...this.variantText];
+    this.variantText.clear();
+    for (const [v, text] of texts) if (renumbered[v]! >= 0) this.variantText.set(renumbered[v]!, text);
+    const replace = (vec: { data: Int32Array | Uint8Array; length: number }, data: Int32Array | Uint8Array) => {
+      vec.data = data;
+      vec.length = data.length;
+    };
+    replace(this.variantSlot, slot);
+    replace(this.variantStart, start);
+    replace(this.variantLength, length);
+    replace(this.variantKind, kind);
+    replace(this.variantNext, next);
+    replace(this.variantAlive, new Uint8Array(live).fill(1));
+    replace(this.tokenPool, pool);
+    for (let t = 0; t < this.postings.length; t++) if (this.postings[t]!.length > 0) this.postings[t] = [];
+    this.freezeBuilt();
+    this.compactions += 1;
+  }
+
+  /**
+   * Starts a bulk build into this empty index: upserts then record only the variants, and `freeze()`
+   * writes every posting list at once from them (in the same order appending would have produced:
+   * ascending variant ids) instead of growing one array per token. Not queryable until frozen.
+   */
+  beginBuild(): void {
+    if (this.slotIds.length > 0 || this.tokens.length > 0) throw new Error('beginBuild: the index is not empty');
+    this.building = true;
+  }
+
+  private building = false;
+
+  /** The postings of a bulk build: counted per token (df), then filled in variant order. */
+  private freezeBuilt(): void {
+    const n = this.tokens.length;
+    const start = new Int32Array(n + 1);
+    for (let t = 0; t < n; t++) start[t + 1] = start[t]! + this.df.get(t);
+    const frozen = new Int32Array(start[n]!);
+    const fill = start.slice(0, n);
+    const alive = this.variantAlive.data;
+    const pool = this.tokenPool.data;
+    const begin = this.variantStart.data;
+    const length = this.variantLength.data;
+    for (let v = 0; v < this.variantSlot.length; v++) {
+      if (alive[v] !== 1) continue;
+      const from = begin[v]!;
+      const to = from + length[v]!;
+      for (let k = from; k < to; k++) {
+        const t = pool[k]!;
+        let dup = false;
+        for (let j = from; j < k; j++) if (pool[j] === t) dup = true;
+        if (!dup) frozen[fill[t]!++] = v;
+      }
+    }
+    for (let t = 0; t < n; t++) this.deadPostings.set(t, 0);
+    this.frozen = frozen;
+    this.frozenStart = start;
+    this.emptiedFrozen.clear();
+    this.building = false;
   }
 
   private addVariant(slot: number, tokens: string[], kind: VariantKind, text?: string): void {
@@ -450,7 +574,7 @@ export class SupplierIndex {
       let dup = false;
       for (let j = 0; j < k; j++) if (ids[j] === id) dup = true;
       if (dup) continue;
-      this.postings[id]!.push(v);
+      if (!this.building) this.postings[id]!.push(v);
       this.df.set(id, this.df.get(id) + 1);
     }
     this.liveVariantCount += 1;

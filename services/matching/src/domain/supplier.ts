@@ -83,8 +83,12 @@ export function contentHash(r: SupplierRecord): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 24);
 }
 
+/** The stored fields the index (and its build from the store) reads: a full rebuild scans only these. */
+export const INDEXED_FIELDS = ['source', 'name', 'aliases', 'address', 'identifiers', 'seq', 'deleted', 'updateTime'] as const;
+export type IndexedDoc = Pick<SupplierDoc, (typeof INDEXED_FIELDS)[number] | '_id'>;
+
 /** What the index needs from a stored supplier. */
-export function indexEntryOf(doc: SupplierDoc): IndexEntry {
+export function indexEntryOf(doc: IndexedDoc): IndexEntry {
   const eins = doc.source === 'irs_eo_bmf' ? [] : doc.identifiers.filter((i) => i.type === 'EIN').map((i) => i.value);
   return {
     id: doc._id,
