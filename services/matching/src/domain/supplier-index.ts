@@ -218,6 +218,15 @@ export class SupplierIndex {
     return out;
   }
 
+  /** First name variant of a slot (live or not), or -1: walk on with `nextVariant` (no allocation). */
+  firstVariant(slot: number): number {
+    return this.slotFirstVariant.get(slot);
+  }
+
+  nextVariant(variant: number): number {
+    return this.variantNext.get(variant);
+  }
+
   cityId(normalizedCity: string): number {
     return normalizedCity ? (this.cityIds.get(normalizedCity) ?? -1) : -1;
   }
