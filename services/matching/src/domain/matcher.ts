@@ -355,8 +355,11 @@ export class Matcher {
           const frozenFrom = index.frozenLength(token) > 0 ? index.frozenStart[token]! : 0;
           const frozenTo = frozenFrom + index.frozenLength(token);
           const count = frozenTo - frozenFrom + list.length;
-          if (touched.length > 0 && (settled || hopeless || (count > COMMON_POSTINGS && touched.length * 4 < count))) {
-            // Re-scored below in one pass over the variants found so far, for all such expansions.
+          // Only the variants found so far may still gain from this expansion: re-score them (below, in
+          // one pass for all such expansions) or, when its postings are the shorter walk, walk them
+          // without admitting new variants.
+          const onlyFound = touched.length > 0 && (settled || hopeless || (count > COMMON_POSTINGS && touched.length * 4 < count));
+          if (onlyFound && count > touched.length * 4) {
             if (tokenStamp[token] !== tr || contribution > tokenContribution[token]!) tokenContribution[token] = contribution;
             tokenStamp[token] = tr;
             rescoreCount += 1;
@@ -367,7 +370,7 @@ export class Matcher {
           for (let k = 0; k < total; k++) {
             const fk = frozenFrom + k;
             const v = fk < frozenTo ? frozen[fk]! : list[k - (frozenTo - frozenFrom)]!;
-            if (alive[v] !== 1) continue;
+            if (alive[v] !== 1 || (onlyFound && stamp[v] !== round)) continue;
             if (!single) {
               if (lastToken[v] === tr) continue;
               lastToken[v] = tr;
