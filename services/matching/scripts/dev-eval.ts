@@ -3,6 +3,7 @@
 // writes every miss and false match to a file for inspection.
 //
 //   node dist/scripts/dev-eval.js [--seed 4242] [--present 3000] [--absent 1000] [--held-out 600] [--namesakes 600] [--misses /tmp/misses.txt]
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DEFAULT_SETTINGS } from '../src/config.js';
@@ -38,14 +39,18 @@ for (const q of queries.slice(0, 300)) matcher.match(queryOf(q), 5, { exclude: e
 net.index.clearCaches();
 const ranked = new Map<number, Ranked>();
 const ms: number[] = [];
+const cpuMs: number[] = [];
 const load0 = loadavg();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 for (const q of queries) {
   const exclude = excludeOf(q);
+  const c = process.cpuUsage();
   const t = performance.now();
   const out = matcher.match(queryOf(q), 5, { exclude });
   ms.push(performance.now() - t);
+  const cd = process.cpuUsage(c);
+  cpuMs.push((cd.user + cd.system) / 1000);
   ranked.set(q.n, { ids: out.candidates.map((c) => c.info.id), scores: out.candidates.map((c) => c.score) });
 }
 const wall = performance.now() - t0;
@@ -57,6 +62,12 @@ console.log(
     {
       load: [load0, loadavg()].map((l) => l.map((x) => Number(x.toFixed(2)))),
       latency: latencyStats(ms),
+      cpu_latency: latencyStats(cpuMs),
+      // Fingerprint of every query's top 5 (ids and scores): a speed-only change must keep it.
+      outputs_sha256: createHash('sha256')
+        .update(JSON.stringify(queries.map((q) => ranked.get(q.n))))
+        .digest('hex')
+        .slice(0, 16),
       cpu_ms_per_query: Number(((cpu.user + cpu.system) / 1000 / queries.length).toFixed(3)),
       wall_ms_per_query: Number((wall / queries.length).toFixed(3)),
       ...figures,
@@ -84,3 +95,6 @@ for (const q of queries) {
   );
 }
 writeFileSync(args.get('misses') ?? '/tmp/m2/misses.txt', `${lines.join('\n')}\n`);
+// The slowest queries, to find the tail (wall and CPU milliseconds).
+const slow = queries.map((q, i) => ({ q, wall: ms[i]!, cpu: cpuMs[i]! })).sort((a, b) => b.wall - a.wall).slice(0, 200);
+if (args.get('slow')) writeFileSync(args.get('slow')!, slow.map((s) => `${s.wall.toFixed(2)}\t${s.cpu.toFixed(2)}\t[${s.q.kind}/${s.q.address}] ${s.q.name}`).join('\n') + '\n');

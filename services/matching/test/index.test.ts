@@ -22,6 +22,26 @@ function build(): { index: SupplierIndex; top: (name: string, city?: string) => 
 }
 
 describe('supplier index', () => {
+  it('keeps its suppliers-by-ZIP lists up to date on adds, moves and removals', () => {
+    const index = new SupplierIndex();
+    const ids = (zip: number) => [...index.zipSlots.slots(zip)].map((s) => index.idAt(s)).sort();
+    index.upsert(entry('x:a', 'Alpha Works', 1, { postalCode: '31201' }));
+    index.upsert(entry('x:b', 'Beta Works', 2, { postalCode: '31201-1234' }));
+    index.upsert(entry('x:c', 'Gamma Works', 3));
+    assert.deepEqual(ids(31201), ['x:a', 'x:b']);
+    index.freeze();
+    index.upsert(entry('x:a', 'Alpha Works', 4, { postalCode: '05641' }));
+    assert.deepEqual(ids(31201), ['x:b']);
+    assert.deepEqual(ids(5641), ['x:a']);
+    assert.equal(index.remove('x:b'), true);
+    assert.deepEqual(ids(31201), []);
+    // A freed slot taken by a new supplier carries only its own ZIP.
+    index.upsert(entry('x:d', 'Delta Works', 5, { postalCode: '99501' }));
+    assert.deepEqual(ids(99501), ['x:d']);
+    assert.deepEqual(ids(31201), []);
+    assert.equal(index.zipSlots.entries, 2);
+  });
+
   for (const frozen of [false, true]) {
     it(`applies adds, renames and removals ${frozen ? 'after freezing' : 'before freezing'}`, () => {
       const { index, top } = build();

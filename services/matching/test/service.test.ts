@@ -246,6 +246,30 @@ describe('decisions on a same-name supplier elsewhere', () => {
   });
 });
 
+describe('candidates from the payee\'s ZIP', () => {
+  let t: TestService;
+  // A small rerank pool, so that the misspelt word's look-alikes fill it as they would in a large network.
+  before(async () => (t = await startTestService({ settings: { poolSize: 5 } })));
+  after(() => t.close());
+
+  it('finds a supplier whose rare word has two typos when the ZIP agrees, without auto-matching it', async () => {
+    const lookAlikes = ['FOODS', 'MOTORS', 'TRAVEL', 'CLEANERS', 'DENTAL', 'ROOFING', 'BAKERY', 'PRINTING'];
+    await importRecords(t.client, [
+      { source: 'erp', sourceId: 'RH', name: 'ROSE HILL COMPANY', address: address('1 Rose Hill Rd', 'Meridian', 'MS', '39305') },
+      // HLLIS is one edit from the payee's HLLIL, HILL two: the token walk sees only these.
+      ...lookAlikes.map((w, i) => ({ source: 'erp', sourceId: `HL-${i}`, name: `HLLIS ${w}`, address: address('', 'Macon', 'GA', '31201') })),
+    ]);
+    const ids = async (zip: string) =>
+      (await t.client.match({ payee: payee('ROSE HLLIL CO', { address: address('', 'Meridian', 'MS', zip) }), options: { topK: 5, matchThreshold: 0, reviewThreshold: 0 } }))
+        .candidates.map((c) => c.supplier?.id);
+    assert.ok((await ids('39305')).includes('erp:RH'), 'the supplier in the payee\'s ZIP is a candidate');
+    const res = await t.client.match({ payee: payee('ROSE HLLIL CO', { address: address('', 'Meridian', 'MS', '39305') }), options: undefined });
+    const rh = res.candidates.find((c) => c.supplier?.id === 'erp:RH');
+    assert.ok(rh, 'shown with the default options too');
+    assert.notEqual(rh.decision, MatchDecision.MATCH_DECISION_MATCHED);
+  });
+});
+
 describe('index updates', () => {
   let t: TestService;
   before(async () => (t = await startTestService()));

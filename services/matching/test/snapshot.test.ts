@@ -58,6 +58,11 @@ describe('index snapshot round trip', () => {
     assert.equal(restored.termCount, index.termCount);
     assert.equal(restored.seqOf('x:bluebird'), 1000);
     assert.equal(restored.slot('x:5'), undefined);
+    // The suppliers-by-ZIP lists come back with the index (x:5 was removed from 31201).
+    const byZip = (i: SupplierIndex, zip: number) => [...i.zipSlots.slots(zip)].map((s) => i.idAt(s)).sort();
+    assert.deepEqual(byZip(restored, 31201), byZip(index, 31201));
+    assert.equal(byZip(restored, 31201).length, 200);
+    assert.deepEqual(byZip(restored, 5641), ['x:legion']);
   });
 
   it('takes adds, changes and removals after a restore', () => {

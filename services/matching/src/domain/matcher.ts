@@ -146,6 +146,10 @@ const F = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<(typ
 const FUZZY_DF_LIMIT = 500;
 /** Postings longer than this are walked only when no rarer token found candidates first. */
 const COMMON_POSTINGS = 4000;
+/** Share of the query's weight a supplier in the payee's ZIP needs to be a candidate. */
+const ZIP_MIN_SHARE = 0.15;
+/** ZIPs with more suppliers than this (a few large PO-box ZIPs) are not scanned. */
+const MAX_ZIP_SLOTS = 4000;
 
 export class Matcher {
   private readonly weights: Float64Array;
@@ -157,6 +161,10 @@ export class Matcher {
   private slotStamp = new Int32Array(0);
   private slotBest = new Float32Array(0);
   private slotBestVariant = new Int32Array(0);
+  private tokenStamp = new Int32Array(0);
+  private tokenContribution = new Float64Array(0);
+  private tokenOwner = new Int32Array(0);
+  private ownerBest = new Float64Array(32);
   private round = 0;
   private tokenRound = 0;
 
@@ -171,8 +179,9 @@ export class Matcher {
 
   /** The top `topK` candidates for a payee, best first. */
   match(query: MatchQuery, topK: number, options: MatchCallOptions = {}): MatchOutcome {
-    const prepared = this.prepare(query);
-    const normalizedName = displayNormalized(normalizeName(query.name));
+    const parts = normalizeName(query.name);
+    const prepared = this.prepare(query, parts);
+    const normalizedName = displayNormalized(parts);
     if (prepared.variants.length === 0 || this.index.supplierCount === 0) return { normalizedName, candidates: [] };
     const pool = this.generate(prepared, options.exclude);
     const scored = this.rerank(prepared, pool);
@@ -189,9 +198,8 @@ export class Matcher {
   // -----------------------------------------------------------------------------------------
   // Query preparation
 
-  private prepare(query: MatchQuery): PreparedQuery {
+  private prepare(query: MatchQuery, parts = normalizeName(query.name)): PreparedQuery {
     const index = this.index;
-    const parts = normalizeName(query.name);
     const variants: QueryVariant[] = [];
     const maxWeight = index.idfOfDf(0);
     for (const n of [parts.main, ...parts.alternates]) {
@@ -278,7 +286,15 @@ export class Matcher {
       this.slotBest = new Float32Array(size);
       this.slotBestVariant = new Int32Array(size);
     }
-    if (this.round > 2_000_000_000) {
+    const nt = this.index.tokens.length;
+    if (this.tokenStamp.length < nt) {
+      const size = Math.ceil(nt * 1.25) + 1024;
+      this.tokenStamp = new Int32Array(size);
+      this.tokenContribution = new Float64Array(size);
+      this.tokenOwner = new Int32Array(size);
+    }
+    if (this.round > 2_000_000_000 || this.tokenRound > 2_000_000_000) {
+      this.tokenStamp.fill(0);
       this.variantStamp.fill(0);
       this.slotStamp.fill(0);
       this.lastToken.fill(0);
@@ -309,6 +325,8 @@ export class Matcher {
 
     const tokenPool = index.tokenPool.data;
     const variantStart = index.variantStart.data;
+    const tokenStamp = this.tokenStamp;
+    const tokenContribution = this.tokenContribution;
     for (const qv of q.variants) {
       const touched: number[] = [];
       // Rare tokens first: they find the truth. A very common token (CHURCH, FOUNDATION) then only
@@ -323,7 +341,12 @@ export class Matcher {
         // Once the pool can be filled and the tokens left carry at most half of the query's weight, a
         // variant that has none of the rarer tokens cannot be the payee: only re-score what was found.
         const settled = touched.length >= this.options.poolSize && remaining <= 0.5 * qv.totalWeight;
+        // A variant first seen now holds at most the weight of this token and the ones after it
+        // (an expansion never adds more than its token's weight): below half of the best share so
+        // far it falls under the final floor anyway, so its postings need not be walked (MaxScore).
+        const hopeless = remaining < 0.5 * maxAcc;
         remaining -= t.weight;
+        let rescoreCount = 0;
         for (const [token, sim] of exps) {
           // An expansion never weighs more than the query word itself (rare misspellings in the
           // network must not outweigh the common word the payee meant).
@@ -332,21 +355,14 @@ export class Matcher {
           const frozenFrom = index.frozenLength(token) > 0 ? index.frozenStart[token]! : 0;
           const frozenTo = frozenFrom + index.frozenLength(token);
           const count = frozenTo - frozenFrom + list.length;
-          if (touched.length > 0 && (settled || (count > COMMON_POSTINGS && touched.length * 4 < count))) {
-            for (let k = 0; k < touched.length; k++) {
-              const v = touched[k]!;
-              if (lastToken[v] === tr) continue;
-              const start = variantStart[v]!;
-              const end = start + variantLength[v]!;
-              for (let p = start; p < end; p++) {
-                if (tokenPool[p] === token) {
-                  lastToken[v] = tr;
-                  const a = (acc[v]! += contribution);
-                  if (a > maxAcc) maxAcc = a;
-                  break;
-                }
-              }
-            }
+          // Only the variants found so far may still gain from this expansion: re-score them (below, in
+          // one pass for all such expansions) or, when its postings are the shorter walk, walk them
+          // without admitting new variants.
+          const onlyFound = touched.length > 0 && (settled || hopeless || (count > COMMON_POSTINGS && touched.length * 4 < count));
+          if (onlyFound && count > touched.length * 4) {
+            if (tokenStamp[token] !== tr || contribution > tokenContribution[token]!) tokenContribution[token] = contribution;
+            tokenStamp[token] = tr;
+            rescoreCount += 1;
             continue;
           }
           const frozen = index.frozen;
@@ -354,7 +370,7 @@ export class Matcher {
           for (let k = 0; k < total; k++) {
             const fk = frozenFrom + k;
             const v = fk < frozenTo ? frozen[fk]! : list[k - (frozenTo - frozenFrom)]!;
-            if (alive[v] !== 1) continue;
+            if (alive[v] !== 1 || (onlyFound && stamp[v] !== round)) continue;
             if (!single) {
               if (lastToken[v] === tr) continue;
               lastToken[v] = tr;
@@ -368,14 +384,37 @@ export class Matcher {
             if (a > maxAcc) maxAcc = a;
           }
         }
+        if (rescoreCount > 0) {
+          // Each variant found so far takes the best of the re-scored expansions it holds, unless a
+          // walked expansion of the same token already counted it.
+          for (let k = 0; k < touched.length; k++) {
+            const v = touched[k]!;
+            if (lastToken[v] === tr) continue;
+            const start = variantStart[v]!;
+            const end = start + variantLength[v]!;
+            let best = 0;
+            for (let p = start; p < end; p++) {
+              const tok = tokenPool[p]!;
+              if (tokenStamp[tok] === tr && tokenContribution[tok]! > best) best = tokenContribution[tok]!;
+            }
+            if (best > 0) {
+              lastToken[v] = tr;
+              const a = (acc[v]! += best);
+              if (a > maxAcc) maxAcc = a;
+            }
+          }
+        }
       }
+      if (q.zip >= 0) this.addZipNeighbours(qv, q.zip, round, touched);
       const m = qv.tokens.length;
       const inv = 1 / qv.totalWeight;
-      // Variants holding less than half of the best variant's share of the query are no candidates.
+      // Variants holding less than half of the best variant's share of the query are no candidates,
+      // unless they are in the payee's ZIP and hold a fair share of it (a typo in the rare word).
       const floor = 0.5 * maxAcc;
+      const zipFloor = ZIP_MIN_SHARE * qv.totalWeight;
       for (const v of touched) {
-        if (acc[v]! < floor) continue;
         const slot = variantSlot[v]!;
+        if (acc[v]! < floor && !(acc[v]! >= zipFloor && q.zip >= 0 && slotZip[slot] === q.zip)) continue;
         if (exclude !== undefined && exclude.has(slot)) continue;
         let score = acc[v]! * inv - 0.03 * Math.max(0, variantLength[v]! - m);
         if (q.zip >= 0 && slotZip[slot] === q.zip) score += 0.15;
@@ -403,6 +442,63 @@ export class Matcher {
       }
     }
     return topSlots(touchedSlots, slotBest, this.options.poolSize);
+  }
+
+  /**
+   * Name variants of suppliers in the payee's ZIP that the token walk did not reach (their rare word
+   * misspelt into another real word, their other words too common to walk): scored by the same
+   * weighted token share, so the address can lift them into the pool. Bounded by the ZIP's size.
+   */
+  private addZipNeighbours(qv: QueryVariant, zip: number, round: number, touched: number[]): void {
+    const index = this.index;
+    const slots = index.zipSlots.slots(zip);
+    if (slots.length === 0 || slots.length > MAX_ZIP_SLOTS) return;
+    const tokenPool = index.tokenPool.data;
+    const variantStart = index.variantStart.data;
+    const variantLength = index.variantLength.data;
+    const alive = index.variantAlive.data;
+    const stamp = this.variantStamp;
+    const acc = this.acc;
+    // Vocabulary token → the query token it stands for and its contribution, as in the walk (a
+    // token shared by two query words keeps the larger one).
+    const zr = ++this.tokenRound;
+    const tokenStamp = this.tokenStamp;
+    const tokenContribution = this.tokenContribution;
+    const owner = this.tokenOwner;
+    qv.tokens.forEach((t, i) => {
+      const note = (token: number, sim: number) => {
+        const c = sim * (t.id === token ? t.weight : Math.min(t.weight, index.idf(token)));
+        if (tokenStamp[token] === zr && tokenContribution[token]! >= c) return;
+        tokenStamp[token] = zr;
+        tokenContribution[token] = c;
+        owner[token] = i;
+      };
+      t.expansions.forEach((sim, token) => note(token, sim));
+      t.splitJoin.forEach((sim, token) => note(token, sim));
+    });
+    const best = this.ownerBest.length >= qv.tokens.length ? this.ownerBest : (this.ownerBest = new Float64Array(qv.tokens.length * 2));
+    for (const slot of slots) {
+      for (let v = index.firstVariant(slot); v >= 0; v = index.nextVariant(v)) {
+        if (stamp[v] === round || alive[v] !== 1) continue;
+        const start = variantStart[v]!;
+        const end = start + variantLength[v]!;
+        let hit = false;
+        for (let p = start; p < end; p++) {
+          const tok = tokenPool[p]!;
+          if (tokenStamp[tok] !== zr) continue;
+          const i = owner[tok]!;
+          if (!hit) best.fill(0, 0, qv.tokens.length);
+          hit = true;
+          if (tokenContribution[tok]! > best[i]!) best[i] = tokenContribution[tok]!;
+        }
+        if (!hit) continue;
+        let a = 0;
+        for (let i = 0; i < qv.tokens.length; i++) a += best[i]!;
+        stamp[v] = round;
+        acc[v] = a;
+        touched.push(v);
+      }
+    }
   }
 
   // -----------------------------------------------------------------------------------------

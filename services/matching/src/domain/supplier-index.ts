@@ -7,6 +7,7 @@ import { normalizeCity, parseState, parseZip, stateCodeAt, stateIndex } from './
 import { Float64Vec, Int32Vec, Uint8Vec } from './growable.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
 import { tokenSimilarity } from './similarity.js';
+import { ZipSlots } from './zip-slots.js';
 
 /** What the index needs of a supplier. */
 export interface IndexEntry {
@@ -138,6 +139,9 @@ export class SupplierIndex {
   private readonly expansionCache = new Map<string, Expansion[]>();
   private expansionCacheVocab = 0;
 
+  /** Live slots by ZIP (candidate generation in the payee's ZIP). */
+  readonly zipSlots = new ZipSlots();
+
   /** Incremental changes applied since the index was created. */
   updatesApplied = 0;
 
@@ -179,7 +183,7 @@ export class SupplierIndex {
       this.variantKind.bytes + this.variantNext.bytes + this.tokenPool.bytes + this.df.bytes + this.deadPostings.bytes;
     const strings = this.infoChars + this.slotIds.length * 48 + this.tokens.length * 40 + this.variantText.size * 64;
     const maps = (this.slotOf.size + this.vocab.size + this.cityIds.size) * 48;
-    return typed + postings + this.trigramEntries * 8 + this.trigramCount * 32 + TRIGRAM_SPACE * 8 + strings + maps;
+    return typed + postings + this.zipSlots.memoryBytes() + this.trigramEntries * 8 + this.trigramCount * 32 + TRIGRAM_SPACE * 8 + strings + maps;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -221,6 +225,15 @@ export class SupplierIndex {
       if (this.variantAlive.get(v)) out.push(v);
     }
     return out;
+  }
+
+  /** First name variant of a slot (live or not), or -1: walk on with `nextVariant` (no allocation). */
+  firstVariant(slot: number): number {
+    return this.slotFirstVariant.get(slot);
+  }
+
+  nextVariant(variant: number): number {
+    return this.variantNext.get(variant);
   }
 
   cityId(normalizedCity: string): number {
@@ -288,7 +301,9 @@ export class SupplierIndex {
     const info = [entry.name, entry.street, entry.city, state.ok ? state.value : entry.state, zip.ok ? zip.value : ''].join(SEP);
     this.infoChars += info.length + 24 - (this.slotInfo[slot]?.length ?? 0);
     this.slotInfo[slot] = info;
+    if (existing !== undefined) this.zipSlots.remove(this.slotZip.get(existing), existing);
     this.slotZip.set(slot, zip.ok && zip.value ? Number(zip.value) : -1);
+    this.zipSlots.add(this.slotZip.get(slot), slot);
     this.slotState.set(slot, state.ok ? stateIndex(state.value) : 0);
     this.slotCity.set(slot, cityId);
     this.slotSeq.set(slot, entry.seq);
@@ -348,6 +363,7 @@ export class SupplierIndex {
     this.slotIds[slot] = '';
     this.infoChars -= this.slotInfo[slot]?.length ?? 0;
     this.slotInfo[slot] = '';
+    this.zipSlots.remove(this.slotZip.get(slot), slot);
     this.slotZip.set(slot, -1);
     this.slotCity.set(slot, -1);
     this.slotState.set(slot, 0);
@@ -884,6 +900,7 @@ export class SupplierIndex {
         else this.extraEins.set(ein, [slot]);
       }
     }
+    this.zipSlots.rebuild(this.slotZip.data, this.slotZip.length);
     this.live = h.live;
     this.liveVariantCount = h.liveVariantCount;
     this.infoChars = h.infoChars;
