@@ -7,34 +7,12 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DEFAULT_SETTINGS } from '../src/config.js';
-import { loadCalibration } from '../src/domain/calibration.js';
-import { Matcher } from '../src/domain/matcher.js';
-import { loadInProcess } from './in-process.js';
+import { loadDevSetup, parseArgs } from './dev-setup.js';
 import { accuracy, latencyStats, queryOf, reliability, type Ranked } from './metrics.js';
-import { sharedDataDir } from './network-files.js';
-import { buildQueries, heldOutIds, idsByStrictName, loadAbsentNames, strictKey } from './queries.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
-const num = (k: string, d: number) => Number(args.get(k) ?? d);
-
-const net = await loadInProcess();
+const args = parseArgs();
+const { net, queries, matcher, excludeOf } = await loadDevSetup(args);
 console.error(`network ${net.records.length} (parse ${net.parseSeconds.toFixed(1)} s, index ${net.buildSeconds.toFixed(1)} s)`);
-const absentNames = await loadAbsentNames(sharedDataDir(), new Set(net.records.map((r) => strictKey(r.name))));
-const queries = buildQueries(net.records, absentNames, {
-  split: 'train',
-  seed: num('seed', 4242),
-  present: num('present', 3000),
-  absent: num('absent', 1000),
-  heldOut: num('held-out', 600),
-  namesakes: num('namesakes', 600),
-});
-const byName = idsByStrictName(net.records);
-const matcher = new Matcher(net.index, loadCalibration(), { poolSize: DEFAULT_SETTINGS.poolSize });
-const excludeOf = (q: (typeof queries)[number]) => {
-  if (!q.hidden) return undefined;
-  return new Set(heldOutIds(q, net.byId, byName).map((id) => net.index.slot(id)).filter((s): s is number => s !== undefined));
-};
 for (const q of queries.slice(0, 300)) matcher.match(queryOf(q), 5, { exclude: excludeOf(q) });
 net.index.clearCaches();
 const ranked = new Map<number, Ranked>();

@@ -4,34 +4,13 @@
 //
 //   node dist/scripts/profile-queries.js [--seed 4242] [--present 3000] [--absent 1000] [--top 40]
 import { loadavg } from 'node:os';
-import { DEFAULT_SETTINGS } from '../src/config.js';
-import { loadCalibration } from '../src/domain/calibration.js';
 import { Matcher } from '../src/domain/matcher.js';
-import { loadInProcess } from './in-process.js';
+import { loadDevSetup, parseArgs } from './dev-setup.js';
 import { latencyStats, queryOf } from './metrics.js';
-import { sharedDataDir } from './network-files.js';
-import { buildQueries, heldOutIds, idsByStrictName, loadAbsentNames, strictKey } from './queries.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const args = parseArgs();
 const num = (k: string, d: number) => Number(args.get(k) ?? d);
-
-const net = await loadInProcess();
-const absentNames = await loadAbsentNames(sharedDataDir(), new Set(net.records.map((r) => strictKey(r.name))));
-const queries = buildQueries(net.records, absentNames, {
-  split: 'train',
-  seed: num('seed', 4242),
-  present: num('present', 3000),
-  absent: num('absent', 1000),
-  heldOut: num('held-out', 600),
-  namesakes: num('namesakes', 600),
-});
-const byName = idsByStrictName(net.records);
-const matcher = new Matcher(net.index, loadCalibration(), { poolSize: DEFAULT_SETTINGS.poolSize });
-const excludeOf = (q: (typeof queries)[number]) => {
-  if (!q.hidden) return undefined;
-  return new Set(heldOutIds(q, net.byId, byName).map((id) => net.index.slot(id)).filter((s): s is number => s !== undefined));
-};
+const { net, queries, matcher, excludeOf } = await loadDevSetup(args);
 
 // Phase timers wrapped around the matcher's own methods (private in TypeScript, plain at run time).
 type Phase = 'prepare' | 'generate' | 'rerank';
