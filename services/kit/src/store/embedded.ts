@@ -173,7 +173,7 @@ function decodeRecord<T>(record: Buffer, fields?: FieldSelection): T {
   return (fields ? project(doc, fields.set) : doc) as T;
 }
 
-/** The top-level fields of `doc` named in `fields` (and `_id`). */
+/** The top-level fields of `doc` named in `fields` (callers include `_id`). */
 function project<T>(doc: T, fields: ReadonlySet<string>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (fields.has(k)) out[k] = v;
@@ -370,7 +370,6 @@ class LogBacking<T extends Doc> implements Backing<T> {
       this.fd = openSync(this.path, 'a+');
     }
   }
-
 
   has(id: string) {
     return this.keydir.has(id);
@@ -688,8 +687,9 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async *scan(filter?: Filter, options: ScanOptions = {}): AsyncIterable<T> {
     const every = options.batchSize ?? 1000;
     const fields = options.fields ? new Set(['_id', ...options.fields]) : undefined;
+    const unfiltered = !filter || Object.keys(filter).length === 0;
     // Without a filter the projection is applied while decoding: unread fields are never parsed.
-    const docs = fields && (!filter || Object.keys(filter).length === 0) ? (assertFilter(filter), this.backing.all(fields)) : this.projected(this.matching(filter), fields);
+    const docs = fields && unfiltered ? this.backing.all(fields) : this.projected(this.matching(filter), fields);
     let n = 0;
     for (const doc of docs) {
       yield doc;
