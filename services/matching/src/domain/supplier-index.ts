@@ -135,6 +135,10 @@ export class SupplierIndex {
   // --- scratch for fuzzy lookups -----------------------------------------------------------
   private fuzzyStamp = new Int32Array(4096);
   private fuzzyCount = new Int32Array(4096);
+  // Reused per look-up (a short word touches tens of thousands of vocabulary tokens: growing a fresh
+  // array for them made most of a query's young garbage, and the scavenges that stall queries).
+  private fuzzyTouched = new Int32Array(4096);
+  private fuzzyOrdered = new Int32Array(MAX_VERIFIED);
   private fuzzyRound = 0;
   private readonly expansionCache = new Map<string, Expansion[]>();
   private expansionCacheVocab = 0;
@@ -681,11 +685,15 @@ export class SupplierIndex {
     if (this.fuzzyStamp.length < this.tokens.length) {
       this.fuzzyStamp = new Int32Array(Math.ceil(this.tokens.length * 1.5));
       this.fuzzyCount = new Int32Array(this.fuzzyStamp.length);
+      this.fuzzyTouched = new Int32Array(this.fuzzyStamp.length);
       this.fuzzyRound = 0;
     }
     const round = ++this.fuzzyRound;
     const grams = trigramCodes(token);
-    const touched: number[] = [];
+    const fuzzyStamp = this.fuzzyStamp;
+    const fuzzyCount = this.fuzzyCount;
+    const touched = this.fuzzyTouched;
+    let touchedCount = 0;
     // The most common trigrams ("$CO", "ING") discriminate little and cost most: skip the longest
     // lists while enough others remain (counts are compared against what was actually walked).
     const lists = grams.map((g) => this.trigramPostings[g] ?? []);
@@ -697,12 +705,13 @@ export class SupplierIndex {
         skipped += 1;
         continue;
       }
-      for (const t of list) {
-        if (this.fuzzyStamp[t] !== round) {
-          this.fuzzyStamp[t] = round;
-          this.fuzzyCount[t] = 1;
-          touched.push(t);
-        } else this.fuzzyCount[t]! += 1;
+      for (let k = 0; k < list.length; k++) {
+        const t = list[k]!;
+        if (fuzzyStamp[t] !== round) {
+          fuzzyStamp[t] = round;
+          fuzzyCount[t] = 1;
+          touched[touchedCount++] = t;
+        } else fuzzyCount[t]! += 1;
       }
     }
     // One edit destroys at most three trigrams (a transposition four); truncations keep all but the
@@ -711,20 +720,35 @@ export class SupplierIndex {
     const minShared = Math.max(1, Math.min(grams.length - 4 * budget, grams.length - 1) - skipped);
     // Verify the likeliest neighbours first (most shared trigrams) and at most MAX_VERIFIED of them:
     // short words with two edits share few trigrams, so the count filter alone lets thousands through.
-    const buckets: number[][] = Array.from({ length: grams.length + 1 }, () => []);
-    for (const t of touched) {
-      const c = this.fuzzyCount[t]!;
-      if (t !== exact && c >= minShared) buckets[Math.min(c, grams.length)]!.push(t);
+    // A stable counting sort by shared trigrams, descending (first-seen order within a count), of
+    // which only the first MAX_VERIFIED places are written.
+    const top = grams.length;
+    const next = new Int32Array(top + 2);
+    for (let k = 0; k < touchedCount; k++) {
+      const t = touched[k]!;
+      const c = fuzzyCount[t]!;
+      if (t !== exact && c >= minShared) next[Math.min(c, top)]! += 1;
     }
-    const ordered: number[] = [];
-    for (let c = grams.length; c >= minShared && ordered.length < MAX_VERIFIED; c--) {
-      for (const t of buckets[c]!) {
-        ordered.push(t);
-        if (ordered.length >= MAX_VERIFIED) break;
-      }
+    let eligible = 0;
+    for (let c = top; c >= minShared; c--) {
+      const n = next[c]!;
+      next[c] = eligible;
+      eligible += n;
+    }
+    const orderedCount = Math.min(eligible, MAX_VERIFIED);
+    const ordered = this.fuzzyOrdered;
+    for (let k = 0; k < touchedCount; k++) {
+      const t = touched[k]!;
+      const c = fuzzyCount[t]!;
+      if (t === exact || c < minShared) continue;
+      const b = Math.min(c, top);
+      const at = next[b]!;
+      if (at < orderedCount) ordered[at] = t;
+      next[b] = at + 1;
     }
     const out: Expansion[] = [];
-    for (const t of ordered) {
+    for (let k = 0; k < orderedCount; k++) {
+      const t = ordered[k]!;
       const other = this.tokens[t]!;
       // Typos change the length by at most the budget; truncations and abbreviations are shorter
       // than the word they stand for.
