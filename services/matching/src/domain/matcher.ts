@@ -158,6 +158,10 @@ export class Matcher {
   private acc = new Float32Array(0);
   private lastToken = new Int32Array(0);
   private variantStamp = new Int32Array(0);
+  // Variants and slots found by one query, reused across queries: plain arrays grown per query were a
+  // large part of its young garbage (the scavenges that stall a query in the tail).
+  private touchedVariants = new Int32Array(0);
+  private touchedSlotList = new Int32Array(0);
   private slotStamp = new Int32Array(0);
   private slotBest = new Float32Array(0);
   private slotBestVariant = new Int32Array(0);
@@ -165,6 +169,9 @@ export class Matcher {
   private tokenContribution = new Float64Array(0);
   private tokenOwner = new Int32Array(0);
   private ownerBest = new Float64Array(32);
+  private pairSim = new Float64Array(64);
+  private pairQuery = new Int32Array(64);
+  private pairCand = new Int32Array(64);
   private round = 0;
   private tokenRound = 0;
 
@@ -278,6 +285,7 @@ export class Matcher {
       this.acc = new Float32Array(size);
       this.lastToken = new Int32Array(size);
       this.variantStamp = new Int32Array(size);
+      this.touchedVariants = new Int32Array(size);
     }
     const ns = this.index.slotCapacity;
     if (this.slotStamp.length < ns) {
@@ -285,6 +293,7 @@ export class Matcher {
       this.slotStamp = new Int32Array(size);
       this.slotBest = new Float32Array(size);
       this.slotBestVariant = new Int32Array(size);
+      this.touchedSlotList = new Int32Array(size);
     }
     const nt = this.index.tokens.length;
     if (this.tokenStamp.length < nt) {
@@ -320,7 +329,8 @@ export class Matcher {
     const slotStamp = this.slotStamp;
     const slotBest = this.slotBest;
     const slotBestVariant = this.slotBestVariant;
-    const touchedSlots: number[] = [];
+    const touchedSlots = this.touchedSlotList;
+    let slotCount = 0;
     const stateIdx = q.state ? stateIndexOf(q.state) : 0;
 
     const tokenPool = index.tokenPool.data;
@@ -328,7 +338,9 @@ export class Matcher {
     const tokenStamp = this.tokenStamp;
     const tokenContribution = this.tokenContribution;
     for (const qv of q.variants) {
-      const touched: number[] = [];
+      // Every variant is found at most once per query (stamped by round), so one buffer holds them.
+      const touched = this.touchedVariants;
+      let found = 0;
       // Rare tokens first: they find the truth. A very common token (CHURCH, FOUNDATION) then only
       // re-scores the variants found so far when that is cheaper than walking its postings.
       const order = [...qv.tokens].sort((a, b) => b.weight - a.weight);
@@ -340,7 +352,7 @@ export class Matcher {
         const single = exps.length === 1;
         // Once the pool can be filled and the tokens left carry at most half of the query's weight, a
         // variant that has none of the rarer tokens cannot be the payee: only re-score what was found.
-        const settled = touched.length >= this.options.poolSize && remaining <= 0.5 * qv.totalWeight;
+        const settled = found >= this.options.poolSize && remaining <= 0.5 * qv.totalWeight;
         // A variant first seen now holds at most the weight of this token and the ones after it
         // (an expansion never adds more than its token's weight): below half of the best share so
         // far it falls under the final floor anyway, so its postings need not be walked (MaxScore).
@@ -358,8 +370,8 @@ export class Matcher {
           // Only the variants found so far may still gain from this expansion: re-score them (below, in
           // one pass for all such expansions) or, when its postings are the shorter walk, walk them
           // without admitting new variants.
-          const onlyFound = touched.length > 0 && (settled || hopeless || (count > COMMON_POSTINGS && touched.length * 4 < count));
-          if (onlyFound && count > touched.length * 4) {
+          const onlyFound = found > 0 && (settled || hopeless || (count > COMMON_POSTINGS && found * 4 < count));
+          if (onlyFound && count > found * 4) {
             if (tokenStamp[token] !== tr || contribution > tokenContribution[token]!) tokenContribution[token] = contribution;
             tokenStamp[token] = tr;
             rescoreCount += 1;
@@ -379,7 +391,7 @@ export class Matcher {
             if (stamp[v] !== round) {
               stamp[v] = round;
               a = acc[v] = contribution;
-              touched.push(v);
+              touched[found++] = v;
             } else a = acc[v]! += contribution;
             if (a > maxAcc) maxAcc = a;
           }
@@ -387,7 +399,7 @@ export class Matcher {
         if (rescoreCount > 0) {
           // Each variant found so far takes the best of the re-scored expansions it holds, unless a
           // walked expansion of the same token already counted it.
-          for (let k = 0; k < touched.length; k++) {
+          for (let k = 0; k < found; k++) {
             const v = touched[k]!;
             if (lastToken[v] === tr) continue;
             const start = variantStart[v]!;
@@ -405,14 +417,15 @@ export class Matcher {
           }
         }
       }
-      if (q.zip >= 0) this.addZipNeighbours(qv, q.zip, round, touched);
+      if (q.zip >= 0) found = this.addZipNeighbours(qv, q.zip, round, touched, found);
       const m = qv.tokens.length;
       const inv = 1 / qv.totalWeight;
       // Variants holding less than half of the best variant's share of the query are no candidates,
       // unless they are in the payee's ZIP and hold a fair share of it (a typo in the rare word).
       const floor = 0.5 * maxAcc;
       const zipFloor = ZIP_MIN_SHARE * qv.totalWeight;
-      for (const v of touched) {
+      for (let k = 0; k < found; k++) {
+        const v = touched[k]!;
         const slot = variantSlot[v]!;
         if (acc[v]! < floor && !(acc[v]! >= zipFloor && q.zip >= 0 && slotZip[slot] === q.zip)) continue;
         if (exclude !== undefined && exclude.has(slot)) continue;
@@ -424,7 +437,7 @@ export class Matcher {
           slotStamp[slot] = round;
           slotBest[slot] = score;
           slotBestVariant[slot] = v;
-          touchedSlots.push(slot);
+          touchedSlots[slotCount++] = slot;
         } else if (score > slotBest[slot]!) {
           slotBest[slot] = score;
           slotBestVariant[slot] = v;
@@ -437,11 +450,11 @@ export class Matcher {
         if (slotStamp[slot] !== round) {
           slotStamp[slot] = round;
           slotBest[slot] = 10;
-          touchedSlots.push(slot);
+          touchedSlots[slotCount++] = slot;
         } else slotBest[slot] = 10;
       }
     }
-    return topSlots(touchedSlots, slotBest, this.options.poolSize);
+    return topSlots(touchedSlots, slotCount, slotBest, this.options.poolSize);
   }
 
   /**
@@ -449,10 +462,10 @@ export class Matcher {
    * misspelt into another real word, their other words too common to walk): scored by the same
    * weighted token share, so the address can lift them into the pool. Bounded by the ZIP's size.
    */
-  private addZipNeighbours(qv: QueryVariant, zip: number, round: number, touched: number[]): void {
+  private addZipNeighbours(qv: QueryVariant, zip: number, round: number, touched: Int32Array, found: number): number {
     const index = this.index;
     const slots = index.zipSlots.slots(zip);
-    if (slots.length === 0 || slots.length > MAX_ZIP_SLOTS) return;
+    if (slots.length === 0 || slots.length > MAX_ZIP_SLOTS) return found;
     const tokenPool = index.tokenPool.data;
     const variantStart = index.variantStart.data;
     const variantLength = index.variantLength.data;
@@ -496,9 +509,10 @@ export class Matcher {
         for (let i = 0; i < qv.tokens.length; i++) a += best[i]!;
         stamp[v] = round;
         acc[v] = a;
-        touched.push(v);
+        touched[found++] = v;
       }
     }
+    return found;
   }
 
   // -----------------------------------------------------------------------------------------
@@ -640,6 +654,12 @@ export class Matcher {
     return out;
   }
 
+  private growPairs(n: number): void {
+    this.pairSim = new Float64Array(n * 2);
+    this.pairQuery = new Int32Array(n * 2);
+    this.pairCand = new Int32Array(n * 2);
+  }
+
   /** Order-insensitive soft token alignment plus edit similarity between a query variant and a name variant. */
   private pairScore(qv: QueryVariant, variant: number, maxIdf: number): PairScore {
     const index = this.index;
@@ -653,8 +673,14 @@ export class Matcher {
     const m = qv.tokens.length;
     const qSim = new Float64Array(m);
     const cSim = new Float64Array(cand.length);
-    // Pairwise similarities, greedily assigned one-to-one, best first.
-    const pairs: Array<[number, number, number]> = [];
+    // Pairwise similarities, greedily assigned one-to-one, best first (ties in i, j order). Kept in
+    // reused buffers and ordered by a stable insertion sort: a few dozen pairs, scored ~100 times a
+    // query, were a steady source of young garbage as arrays of tuples.
+    if (this.pairSim.length < m * cand.length) this.growPairs(m * cand.length);
+    const pairSim = this.pairSim;
+    const pairQuery = this.pairQuery;
+    const pairCand = this.pairCand;
+    let pairCount = 0;
     for (let i = 0; i < m; i++) {
       const qt = qv.tokens[i]!;
       for (let j = 0; j < cand.length; j++) {
@@ -669,11 +695,25 @@ export class Matcher {
             qt.simCache.set(ct, sim);
           }
         }
-        if (sim > 0) pairs.push([sim, i, j]);
+        if (sim > 0) {
+          // Insertion after every pair of greater or equal similarity: a stable sort, best first.
+          let at = pairCount++;
+          while (at > 0 && pairSim[at - 1]! < sim) {
+            pairSim[at] = pairSim[at - 1]!;
+            pairQuery[at] = pairQuery[at - 1]!;
+            pairCand[at] = pairCand[at - 1]!;
+            at--;
+          }
+          pairSim[at] = sim;
+          pairQuery[at] = i;
+          pairCand[at] = j;
+        }
       }
     }
-    pairs.sort((a, b) => b[0] - a[0]);
-    for (const [sim, i, j] of pairs) {
+    for (let k = 0; k < pairCount; k++) {
+      const sim = pairSim[k]!;
+      const i = pairQuery[k]!;
+      const j = pairCand[k]!;
       if (qSim[i]! > 0 || cSim[j]! > 0) continue;
       qSim[i] = sim;
       cSim[j] = sim;
@@ -763,9 +803,9 @@ interface AddressAgreement {
   identifier: Agreement;
 }
 
-/** The `k` slots with the highest scores (a bounded selection, not a full sort). */
-function topSlots(slots: number[], scores: Float32Array, k: number): number[] {
-  if (slots.length <= k) return slots.sort((a, b) => scores[b]! - scores[a]!);
+/** The `k` of the first `n` slots with the highest scores (a bounded selection, not a full sort). */
+function topSlots(slotList: Int32Array, n: number, scores: Float32Array, k: number): number[] {
+  if (n <= k) return Array.from(slotList.subarray(0, n)).sort((a, b) => scores[b]! - scores[a]!);
   // Min-heap of size k over scores.
   const heap: number[] = [];
   const less = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
@@ -789,7 +829,8 @@ function topSlots(slots: number[], scores: Float32Array, k: number): number[] {
       i = s;
     }
   };
-  for (const s of slots) {
+  for (let i = 0; i < n; i++) {
+    const s = slotList[i]!;
     if (heap.length < k) {
       heap.push(s);
       up(heap.length - 1);
