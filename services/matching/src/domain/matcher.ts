@@ -170,6 +170,9 @@ export class Matcher {
   private tokenOwner = new Int32Array(0);
   private ownerBest = new Float64Array(32);
   private pairSim = new Float64Array(64);
+  private candTokens = new Int32Array(256);
+  private querySim = new Float64Array(256);
+  private candSim = new Float64Array(256);
   private pairQuery = new Int32Array(64);
   private pairCand = new Int32Array(64);
   private round = 0;
@@ -565,7 +568,8 @@ export class Matcher {
       x[F.edit_similarity] = p.edit;
       x[F.edit_similarity_sq] = p.edit * p.edit;
       const displayed = index.variantDisplay(r.variant);
-      const exactFolded = foldExact(displayed) === q.folded || (q.foldedMain !== '' && foldExact(displayed) === q.foldedMain);
+      const displayedFolded = foldExact(displayed);
+      const exactFolded = displayedFolded === q.folded || (q.foldedMain !== '' && displayedFolded === q.foldedMain);
       x[F.exact_folded] = exactFolded ? 1 : 0;
       x[F.exact_normalized] = p.exactNormalized ? 1 : 0;
       x[F.missing_rare_query_token] = p.missingRare;
@@ -665,25 +669,30 @@ export class Matcher {
     const index = this.index;
     const start = index.variantStart.get(variant);
     const n = index.variantLength.get(variant);
-    const cand: number[] = [];
+    // Distinct candidate tokens and both sides' best similarities, in buffers reused across calls
+    // (a name holds at most 255 tokens, a query variant 24).
+    const cand = this.candTokens;
+    let candCount = 0;
     for (let k = 0; k < n; k++) {
       const t = index.tokenPool.get(start + k);
-      if (!cand.includes(t)) cand.push(t);
+      let seen = false;
+      for (let j = 0; j < candCount && !seen; j++) seen = cand[j] === t;
+      if (!seen) cand[candCount++] = t;
     }
     const m = qv.tokens.length;
-    const qSim = new Float64Array(m);
-    const cSim = new Float64Array(cand.length);
+    const qSim = this.querySim.fill(0, 0, m);
+    const cSim = this.candSim.fill(0, 0, candCount);
     // Pairwise similarities, greedily assigned one-to-one, best first (ties in i, j order). Kept in
     // reused buffers and ordered by a stable insertion sort: a few dozen pairs, scored ~100 times a
     // query, were a steady source of young garbage as arrays of tuples.
-    if (this.pairSim.length < m * cand.length) this.growPairs(m * cand.length);
+    if (this.pairSim.length < m * candCount) this.growPairs(m * candCount);
     const pairSim = this.pairSim;
     const pairQuery = this.pairQuery;
     const pairCand = this.pairCand;
     let pairCount = 0;
     for (let i = 0; i < m; i++) {
       const qt = qv.tokens[i]!;
-      for (let j = 0; j < cand.length; j++) {
+      for (let j = 0; j < candCount; j++) {
         const ct = cand[j]!;
         let sim: number;
         if (ct === qt.id) sim = 1;
@@ -722,7 +731,7 @@ export class Matcher {
     for (let i = 0; i + 1 < m; i++) {
       if (qSim[i]! > 0 || qSim[i + 1]! > 0) continue;
       const joined = qv.tokens[i]!.text + qv.tokens[i + 1]!.text;
-      for (let j = 0; j < cand.length; j++) {
+      for (let j = 0; j < candCount; j++) {
         if (cSim[j]! > 0) continue;
         const s = tokenSimilarity(joined, index.tokens[cand[j]!]!);
         if (s >= 0.8) {
@@ -731,7 +740,7 @@ export class Matcher {
         }
       }
     }
-    for (let j = 0; j + 1 < cand.length; j++) {
+    for (let j = 0; j + 1 < candCount; j++) {
       if (cSim[j]! > 0 || cSim[j + 1]! > 0) continue;
       const joined = index.tokens[cand[j]!]! + index.tokens[cand[j + 1]!]!;
       for (let i = 0; i < m; i++) {
@@ -757,8 +766,8 @@ export class Matcher {
     let cMatched = 0;
     let extraRare = 0;
     const candTexts: string[] = [];
-    const candNumbers: string[] = [];
-    for (let j = 0; j < cand.length; j++) {
+    let candNumbers: string[] | undefined;
+    for (let j = 0; j < candCount; j++) {
       const w = index.idf(cand[j]!);
       cw += w;
       cMatched += w * cSim[j]!;
@@ -766,18 +775,25 @@ export class Matcher {
       if (extra > extraRare) extraRare = extra;
       const text = index.tokens[cand[j]!]!;
       candTexts.push(text);
-      if (/^[0-9]+$/.test(text)) candNumbers.push(text);
+      if (/^[0-9]+$/.test(text)) (candNumbers ??= []).push(text);
     }
     const recall = qw > 0 ? qMatched / qw : 0;
     const precision = cw > 0 ? cMatched / cw : 0;
     const tokenF1 = recall + precision > 0 ? (2 * recall * precision) / (recall + precision) : 0;
-    const candOrdered: string[] = [];
-    for (let k = 0; k < n; k++) candOrdered.push(index.tokens[index.tokenPool.get(start + k)]!);
-    const sortedCand = [...candTexts].sort().join(' ');
+    // Sorted in place (code-unit order, as the default sort of strings): no copy.
+    for (let a = 1; a < candTexts.length; a++) {
+      const text = candTexts[a]!;
+      let b = a;
+      for (; b > 0 && candTexts[b - 1]! > text; b--) candTexts[b] = candTexts[b - 1]!;
+      candTexts[b] = text;
+    }
+    const sortedCand = candTexts.join(' ');
     const edit = editSimilarity(qv.sortedJoined, sortedCand);
-    const exactNormalized = qv.sortedKey === normalizedKey(candOrdered);
+    // The name's normalized key sorts all its tokens: with no repeated token it is \`sortedCand\`; with
+    // one it repeats a word, which the query's key (distinct tokens) never does.
+    const exactNormalized = candCount === n && qv.sortedKey === sortedCand;
     let numberConflict = false;
-    if (qv.numbers.size > 0 && candNumbers.length > 0) numberConflict = !candNumbers.some((x) => qv.numbers.has(x));
+    if (qv.numbers.size > 0 && candNumbers !== undefined) numberConflict = !candNumbers.some((x) => qv.numbers.has(x));
     const nameScore = 0.6 * tokenF1 + 0.4 * edit;
     return { recall, precision, tokenF1, edit, exactNormalized, missingRare, extraRare, numberConflict, nameScore };
   }
