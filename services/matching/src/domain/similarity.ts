@@ -21,7 +21,15 @@ export function allowedEdits(length: number): number {
   return 2;
 }
 
-const isDigits = (s: string) => /^[0-9]+$/.test(s);
+/** Only ASCII digits, at least one (as /^[0-9]+$/, without a regex call per comparison on the hot path). */
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /** True when `short` is an in-order subsequence of `long` starting with the same letter ("BLDG" ⊂ "BUILDING"). */
 export function isAbbreviationOf(short: string, long: string): boolean {

@@ -219,7 +219,10 @@ export class SupplierIndex {
   variantDisplay(variant: number): string {
     const text = this.variantText.get(variant);
     if (text !== undefined) return text;
-    return this.info(this.variantSlot.get(variant)).name;
+    // The name is the first field of the slot's info: cut it without splitting the whole record.
+    const info = this.slotInfo[this.variantSlot.get(variant)] ?? '';
+    const end = info.indexOf(SEP);
+    return end < 0 ? info : info.slice(0, end);
   }
 
   /** Live name variants of a supplier. */
