@@ -169,10 +169,11 @@ export class Matcher {
   private tokenContribution = new Float64Array(0);
   private tokenOwner = new Int32Array(0);
   private ownerBest = new Float64Array(32);
-  private pairSim = new Float64Array(64);
+  // Scratch for pair alignment in the rerank (one query at a time: matching is synchronous).
   private candTokens = new Int32Array(256);
   private querySim = new Float64Array(256);
   private candSim = new Float64Array(256);
+  private pairSim = new Float64Array(64);
   private pairQuery = new Int32Array(64);
   private pairCand = new Int32Array(64);
   private round = 0;
@@ -789,7 +790,7 @@ export class Matcher {
     }
     const sortedCand = candTexts.join(' ');
     const edit = editSimilarity(qv.sortedJoined, sortedCand);
-    // The name's normalized key sorts all its tokens: with no repeated token it is \`sortedCand\`; with
+    // The name's normalized key sorts all its tokens: with no repeated token it is `sortedCand`; with
     // one it repeats a word, which the query's key (distinct tokens) never does.
     const exactNormalized = candCount === n && qv.sortedKey === sortedCand;
     let numberConflict = false;
