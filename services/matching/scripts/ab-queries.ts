@@ -12,14 +12,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_SETTINGS } from '../src/config.js';
 import { loadCalibration } from '../src/domain/calibration.js';
-import { parseArgs } from './dev-setup.js';
+import { devQueries, parseArgs } from './dev-setup.js';
 import { latencyStats, queryOf } from './metrics.js';
-import { loadNetwork, sharedDataDir } from './network-files.js';
-import { buildQueries, heldOutIds, idsByStrictName, loadAbsentNames, strictKey, type BenchQuery } from './queries.js';
+import { loadNetwork } from './network-files.js';
+import { heldOutIds, type BenchQuery } from './queries.js';
 import { indexEntryOf, supplierId, type SupplierDoc, type SupplierRecord } from '../src/domain/supplier.js';
 
 const args = parseArgs();
-const num = (k: string, d: number) => Number(args.get(k) ?? d);
 const baseDir = resolve(args.get('base') ?? './dist-base');
 const newDir = resolve(import.meta.dirname, '..');
 
@@ -48,16 +47,7 @@ async function build(name: string, dir: string, records: SupplierRecord[]): Prom
 const { records } = await loadNetwork();
 const byId = new Map<string, SupplierRecord>(records.map((r) => [supplierId(r.source, r.sourceId), r]));
 const builds = [await build('base', baseDir, records), await build('new', newDir, records)];
-const absentNames = await loadAbsentNames(sharedDataDir(), new Set(records.map((r) => strictKey(r.name))));
-const queries = buildQueries(records, absentNames, {
-  split: 'train',
-  seed: num('seed', 4242),
-  present: num('present', 3000),
-  absent: num('absent', 1000),
-  heldOut: num('held-out', 600),
-  namesakes: num('namesakes', 600),
-});
-const byName = idsByStrictName(records);
+const { queries, byName } = await devQueries(records, args);
 const excludeOf = (b: Build, q: BenchQuery): Set<number> | undefined =>
   q.hidden ? new Set(heldOutIds(q, byId, byName).map((id) => b.index.slot(id)).filter((s: number | undefined): s is number => s !== undefined)) : undefined;
 

@@ -7,6 +7,7 @@ import { Matcher } from '../src/domain/matcher.js';
 import { loadInProcess } from './in-process.js';
 import { sharedDataDir } from './network-files.js';
 import { buildQueries, heldOutIds, idsByStrictName, loadAbsentNames, strictKey, type BenchQuery } from './queries.js';
+import type { SupplierRecord } from '../src/domain/supplier.js';
 
 /** `--key value` pairs of the command line. */
 export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
@@ -15,11 +16,11 @@ export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
   return args;
 }
 
-export async function loadDevSetup(args: Map<string, string>) {
+/** The DEV query set (TRAIN half) over `records`, sized by the command line (`--seed`, `--present`, …). */
+export async function devQueries(records: SupplierRecord[], args: Map<string, string>) {
   const num = (k: string, d: number) => Number(args.get(k) ?? d);
-  const net = await loadInProcess();
-  const absentNames = await loadAbsentNames(sharedDataDir(), new Set(net.records.map((r) => strictKey(r.name))));
-  const queries = buildQueries(net.records, absentNames, {
+  const absentNames = await loadAbsentNames(sharedDataDir(), new Set(records.map((r) => strictKey(r.name))));
+  const queries = buildQueries(records, absentNames, {
     split: 'train',
     seed: num('seed', 4242),
     present: num('present', 3000),
@@ -27,7 +28,12 @@ export async function loadDevSetup(args: Map<string, string>) {
     heldOut: num('held-out', 600),
     namesakes: num('namesakes', 600),
   });
-  const byName = idsByStrictName(net.records);
+  return { queries, byName: idsByStrictName(records) };
+}
+
+export async function loadDevSetup(args: Map<string, string>) {
+  const net = await loadInProcess();
+  const { queries, byName } = await devQueries(net.records, args);
   const matcher = new Matcher(net.index, loadCalibration(), { poolSize: DEFAULT_SETTINGS.poolSize });
   const excludeOf = (q: BenchQuery): Set<number> | undefined => {
     if (!q.hidden) return undefined;
