@@ -21,12 +21,18 @@ export interface MatchingSettings {
   /** Rows written to the store per batch during an import. */
   importBatchSize: number;
   /**
-   * Where the index snapshot lives ('' = none): written after a full build and at shutdown, loaded at
-   * start-up instead of reading every document. Defaults to `<CLARITY_DATA_DIR>/matching/index.snapshot`
-   * with a file-backed embedded store, none otherwise (set a local path per replica with MongoDB).
+   * Where the index snapshot lives ('' = none, STORE_SNAPSHOT = in the store): written after a full
+   * build and at shutdown, loaded at start-up instead of reading every document. Defaults to
+   * `<CLARITY_DATA_DIR>/matching/index.snapshot` with a file-backed embedded store, to the store with
+   * MongoDB, none with an in-memory store.
    */
   snapshotPath: string;
+  /** A replica rewrites the store's snapshot only when it is at least this many changes newer. */
+  storeSnapshotMinChanges: number;
 }
+
+/** The `CLARITY_MATCHING_INDEX_SNAPSHOT` value that keeps the snapshot in the store (shared by replicas). */
+export const STORE_SNAPSHOT = 'store';
 
 export interface MatchingConfig {
   runtime: RuntimeConfig;
@@ -44,6 +50,7 @@ export const DEFAULT_SETTINGS: MatchingSettings = {
   syncSettleMs: 10_000,
   importBatchSize: 1000,
   snapshotPath: '',
+  storeSnapshotMinChanges: 1000,
 };
 
 export function loadMatchingSettings(source: Record<string, string | undefined> = process.env): MatchingSettings {
@@ -57,6 +64,7 @@ export function loadMatchingSettings(source: Record<string, string | undefined> 
       CLARITY_MATCHING_SYNC_SETTLE_MS: env.int(DEFAULT_SETTINGS.syncSettleMs, 0, 3_600_000),
       CLARITY_MATCHING_IMPORT_BATCH: env.int(DEFAULT_SETTINGS.importBatchSize, 1, 10_000),
       CLARITY_MATCHING_INDEX_SNAPSHOT: env.string(''),
+      CLARITY_MATCHING_STORE_SNAPSHOT_MIN_CHANGES: env.int(DEFAULT_SETTINGS.storeSnapshotMinChanges, 0, 1_000_000_000),
       CLARITY_DATA_DIR: env.string(''),
       MONGODB_URI: env.string(''),
     },
@@ -74,14 +82,19 @@ export function loadMatchingSettings(source: Record<string, string | undefined> 
     syncSettleMs: e.CLARITY_MATCHING_SYNC_SETTLE_MS,
     importBatchSize: e.CLARITY_MATCHING_IMPORT_BATCH,
     snapshotPath: snapshotPathOf(e.CLARITY_MATCHING_INDEX_SNAPSHOT ?? '', e.CLARITY_DATA_DIR ?? '', e.MONGODB_URI ?? ''),
+    storeSnapshotMinChanges: e.CLARITY_MATCHING_STORE_SNAPSHOT_MIN_CHANGES,
   };
 }
 
-/** CLARITY_MATCHING_INDEX_SNAPSHOT: a path, 'off', or unset (beside a file-backed embedded store). */
+/**
+ * CLARITY_MATCHING_INDEX_SNAPSHOT: a path, 'store', 'off', or unset (the store with MongoDB — replicas
+ * rarely have a persistent volume — else beside a file-backed embedded store).
+ */
 function snapshotPathOf(setting: string, dataDir: string, mongoUri: string): string {
   if (setting === 'off') return '';
   if (setting) return setting;
-  return dataDir && !mongoUri ? `${dataDir.replace(/\/$/, '')}/matching/index.snapshot` : '';
+  if (mongoUri) return STORE_SNAPSHOT;
+  return dataDir ? `${dataDir.replace(/\/$/, '')}/matching/index.snapshot` : '';
 }
 
 export function loadMatchingConfig(source: Record<string, string | undefined> = process.env): MatchingConfig {

@@ -1,11 +1,12 @@
 // Server wiring of the matching service: dependencies in, one handler per RPC, the kit's server around them.
 import { createLogger, openStore, startService, unavailable, type DeadlineContext, type Logger, type RunningService, type Store } from '@clarity/kit';
 import { MatchingServiceDefinition, type MatchingServiceImplementation } from '@clarity/proto/clarity/matching/v1/matching.js';
-import type { MatchingConfig } from './config.js';
+import { STORE_SNAPSHOT, type MatchingConfig } from './config.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { IndexSync } from './adapters/index-sync.js';
 import { loadSnapshot, writeSnapshot } from './adapters/index-snapshot.js';
+import { StoreSnapshots } from './adapters/store-snapshot.js';
 import { SupplierStore } from './adapters/supplier-store.js';
 import { loadCalibration, type CalibrationModel } from './domain/calibration.js';
 import { Matcher } from './domain/matcher.js';
@@ -80,9 +81,29 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
     getIndexStats: getIndexStatsHandler(deps),
   };
   const snapshotPath = options.config.matching.snapshotPath;
+  // 'store': the snapshot lives in the store, shared by every replica on it (see store-snapshot.ts).
+  const storeSnapshots = snapshotPath === STORE_SNAPSHOT ? new StoreSnapshots(suppliers, { minChanges: options.config.matching.storeSnapshotMinChanges }) : undefined;
   let storeId = '';
-  const saveSnapshot = (why: string) => {
+  /** The write after a full build (asynchronous with a store snapshot): shutdown waits for it. */
+  let pendingSave: Promise<void> | undefined;
+  const saveSnapshot = async (why: string) => {
     try {
+      if (storeSnapshots) {
+        const watermark = sync.safeWatermark;
+        const wanted = await storeSnapshots.wanted(watermark);
+        if (!wanted.write) {
+          logger.info({ why, reason: wanted.reason }, 'matching index snapshot in the store left as it is');
+          return;
+        }
+        const w = await storeSnapshots.write(index, watermark, storeId);
+        if (!w.written) {
+          logger.info({ why, reason: w.reason }, 'matching index snapshot not written to the store');
+          return;
+        }
+        index.updatesApplied = 0;
+        logger.info({ snapshotId: w.snapshotId, bytes: w.bytes, chunks: w.chunks, seconds: Number(w.seconds.toFixed(2)), why, reason: wanted.reason }, 'matching index snapshot written to the store');
+        return;
+      }
       const w = writeSnapshot(snapshotPath, index, sync.safeWatermark, storeId);
       index.updatesApplied = 0;
       logger.info({ path: snapshotPath, bytes: w.bytes, seconds: Number(w.seconds.toFixed(2)), why }, 'matching index snapshot written');
@@ -104,15 +125,19 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
     // Let the server start listening (and report NOT_SERVING) before the CPU-bound build.
     await new Promise((r) => setImmediate(r));
     if (snapshotPath) storeId = await suppliers.storeId();
-    const snap = snapshotPath ? await loadSnapshot(snapshotPath, index, suppliers) : ({ loaded: false, reason: 'snapshots off' } as const);
+    const snap = storeSnapshots
+      ? await storeSnapshots.load(index)
+      : snapshotPath
+        ? await loadSnapshot(snapshotPath, index, suppliers)
+        : ({ loaded: false, reason: 'snapshots off' } as const);
     if (snap.loaded) {
       const caught = await sync.catchUp(snap.meta.watermark);
-      sync.build = { ...caught, seconds: snap.seconds + caught.seconds };
+      sync.build = { ...caught, seconds: snap.seconds + caught.seconds, snapshot: storeSnapshots ? 'store' : 'file' };
       collectGarbage();
       ready = true;
       sync.start();
       logger.info(
-        { suppliers: caught.suppliers, seconds: Number(sync.build.seconds.toFixed(2)), caughtUp: caught.applied, snapshot: snapshotPath },
+        { suppliers: caught.suppliers, seconds: Number(sync.build.seconds.toFixed(2)), caughtUp: caught.applied, snapshot: snapshotPath, snapshotWatermark: snap.meta.watermark },
         'matching index loaded from its snapshot and caught up from the store',
       );
       return;
@@ -123,8 +148,8 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
     sync.start();
     logger.info({ suppliers: stats.suppliers, seconds: Number(stats.seconds.toFixed(2)), names: index.nameCount }, 'matching index loaded');
     setImmediate(() => {
-      if (snapshotPath) saveSnapshot('after a full build');
-      collectGarbage();
+      if (!snapshotPath) return collectGarbage();
+      pendingSave = saveSnapshot('after a full build').finally(collectGarbage);
     });
   })();
   const running = await startService({
@@ -134,11 +159,12 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
     ready: loaded,
     onClose: async () => {
       await sync.stop();
+      await pendingSave;
       if (snapshotPath && ready && index.updatesApplied > 0) {
         // A single-owner store: move the watermark over this replica's own latest writes (no documents
         // are read), or the next start would re-read the store to catch up on changes it already has.
         if (suppliers.exclusive) await sync.poll().catch(() => 0);
-        saveSnapshot('changes since the last snapshot');
+        await saveSnapshot('changes since the last snapshot');
       }
       if (!options.store) await store.close();
     },

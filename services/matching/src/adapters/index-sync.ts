@@ -24,6 +24,8 @@ export interface BuildStats {
   builtTime: Date;
   /** Where the index came from: every document of the store, or a snapshot caught up from it. */
   source: 'store' | 'snapshot';
+  /** For a snapshot: whether it came from a local file or from the store (shared by replicas). */
+  snapshot?: 'file' | 'store';
 }
 
 const PAGE = 5000;
