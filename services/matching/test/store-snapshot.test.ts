@@ -1,11 +1,12 @@
 // The index snapshot kept in the store: replicas sharing one store start from it and catch up by
 // change sequence; a damaged or missing chunk leads to a full build; rewrites need enough new changes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, store } from '@clarity/kit';
+import { ferretDbBinary, ferretDbRequired, startFerretDb } from '@clarity/kit/testing';
 import { SupplierFormat } from '@clarity/proto/clarity/matching/v1/matching.js';
 import { loadMatchingSettings, STORE_SNAPSHOT } from '../src/config.js';
 import { PRIOR_MODEL } from '../src/domain/calibration.js';
@@ -216,6 +217,56 @@ describe('replicas sharing one store snapshot', () => {
       assert.equal((await top(u, 'Lateral Thinking'))[0]?.[0], 'erp:LATER');
     } finally {
       await u.close();
+    }
+  });
+});
+
+describe('store snapshot over the MongoDB wire (FerretDB, one connection per replica)', () => {
+  const ferretMissing = !existsSync(ferretDbBinary());
+  it('replica B starts from the snapshot replica A wrote, with small chunks and a compare-and-swap replacement', { skip: ferretMissing && !ferretDbRequired() ? 'FerretDB not installed (CLARITY_REQUIRE_FERRETDB=0)' : false }, async () => {
+    const ferret = await startFerretDb();
+    const db = `clarity_store_snapshot_${process.pid}`;
+    const [sa, sb] = await Promise.all([store.MongoStore.connect(ferret.uri, db), store.MongoStore.connect(ferret.uri, db)]);
+    try {
+      const settings = { snapshotPath: STORE_SNAPSHOT, syncSettleMs: 0 };
+      const seed = await startTestService({ store: sa, settings: { snapshotPath: '' } });
+      await importFixture(seed.client, 'irs-eo-bmf-vt-sample.csv', SupplierFormat.SUPPLIER_FORMAT_IRS_EO_BMF);
+      await seed.close();
+      const a = await startTestService({ store: sa, settings });
+      try {
+        assert.equal(a.running.deps.sync.build?.source, 'store');
+        const manifests = sb.collection<StoreSnapshotManifest>('matching_index_snapshot');
+        await waitFor(async () => (await manifests.get('current')) !== null);
+        const b = await startTestService({ store: sb, settings });
+        try {
+          assert.equal(b.running.deps.sync.build?.snapshot, 'store');
+          assert.equal((await b.client.getIndexStats({})).supplierCount, (await a.client.getIndexStats({})).supplierCount);
+          const ask = (t: TestService) =>
+            t.client.match({ payee: { referenceId: '', name: 'WINDSOR IMPROVEMENT CORP', address: undefined, amount: undefined, taxId: '', attributes: {} }, options: undefined });
+          assert.deepEqual((await ask(b)).candidates, (await ask(a)).candidates);
+          assert.equal((await ask(b)).candidates[0]?.supplier?.id, 'irs_eo_bmf:010180687');
+        } finally {
+          await b.close();
+        }
+        // Through this driver: binary-free chunks of several documents, replaced by compare-and-swap.
+        const suppliers = new SupplierStore(sb);
+        const small = new StoreSnapshots(suppliers, { minChanges: 0, chunkBytes: 4096 });
+        const first = (await manifests.get('current'))!;
+        const w = await small.write(a.running.deps.index, first.watermark, await suppliers.storeId());
+        assert.equal(w.written, true);
+        const m = (await manifests.get('current'))!;
+        assert.ok(m.chunks > 1);
+        assert.equal(await sb.collection('matching_index_snapshot_chunks').count({ snapshotId: first.snapshotId }), 0);
+        const restored = new SupplierIndex();
+        assert.equal((await small.load(restored)).loaded, true);
+        assert.equal(restored.supplierCount, a.running.deps.index.supplierCount);
+      } finally {
+        await a.close();
+      }
+    } finally {
+      await sa.close();
+      await sb.close();
+      ferret.stop();
     }
   });
 });
