@@ -2,6 +2,7 @@
 // (file-backed embedded store, 424K suppliers), one mode per process so each figure starts cold:
 //   store <dir>   CLARITY_MATCHING_INDEX_SNAPSHOT=store: loads the store's snapshot (or builds and
 //                 writes it when there is none, timing the write too)
+//   file <dir>    a local snapshot file beside the store (<dir>.snapshot), for comparison
 //   off <dir>     snapshots off: the full rebuild from the store
 //   touch <dir> N writes N new suppliers (catch-up work for the next `store` start)
 // Prints JSON: wall and CPU seconds to SERVING, RSS after, the process's peak RSS (VmHWM).
@@ -15,7 +16,7 @@ import { startMatchingService } from '../src/server.js';
 import type { SupplierRecord } from '../src/domain/supplier.js';
 
 const [mode, dir, count] = process.argv.slice(2);
-if (!dir || !['store', 'off', 'touch'].includes(mode!)) throw new Error('usage: store-snapshot-bench.js store|off|touch <dir> [n]');
+if (!dir || !['store', 'file', 'off', 'touch'].includes(mode!)) throw new Error('usage: store-snapshot-bench.js store|file|off|touch <dir> [n]');
 const mb = (x: number) => Math.round(x / 1e6);
 const status = (field: string) => Number(/(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(field)) ?? '')?.[1] ?? 0) * 1024;
 const cpuSince = (c0: NodeJS.CpuUsage) => {
@@ -44,7 +45,7 @@ const before = await snapshots.manifest();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const running = await startMatchingService({
-  config: { runtime: testRuntimeConfig('matching'), matching: { ...DEFAULT_SETTINGS, syncIntervalMs: 0, snapshotPath: mode === 'store' ? STORE_SNAPSHOT : '' } },
+  config: { runtime: testRuntimeConfig('matching'), matching: { ...DEFAULT_SETTINGS, syncIntervalMs: 0, snapshotPath: mode === 'store' ? STORE_SNAPSHOT : mode === 'file' ? `${dir}.snapshot` : '' } },
   store: s,
 });
 await running.ready;
@@ -72,6 +73,11 @@ if (mode === 'store' && running.deps.sync.build?.source === 'store') {
     await new Promise((r) => setTimeout(r, 20));
   }
   await new Promise((r) => setTimeout(r, 200));
+  out.rss_after_write_mb = mb(process.memoryUsage().rss);
+}
+if (mode === 'file' && running.deps.sync.build?.source === 'store') {
+  // The file is written synchronously right after SERVING.
+  await new Promise((r) => setTimeout(r, 500));
   out.rss_after_write_mb = mb(process.memoryUsage().rss);
 }
 out.peak_rss_mb = mb(status('VmHWM'));
