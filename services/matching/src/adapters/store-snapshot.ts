@@ -3,8 +3,8 @@
 //
 // The bytes are exactly the file snapshot's (index-snapshot.ts), cut into chunks of CHUNK_BYTES, each
 // stored as base64 text (the kit's stores take no binary values; far below MongoDB's and FerretDB's
-// 16 MB document limit) in a document keyed by snapshot id and chunk number, followed LAST by one manifest document that names them: a reader never sees a manifest whose
-// chunks were not all written. A manifest is replaced (compare-and-swap on its snapshot id) only by a
+// 16 MB document limit) in a document keyed by snapshot id and chunk number, followed LAST by one
+// manifest document that names them: a reader never sees a manifest whose chunks were not all written. A manifest is replaced (compare-and-swap on its snapshot id) only by a
 // snapshot whose watermark is not older; the replaced snapshot's chunks are deleted afterwards.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
