@@ -271,6 +271,31 @@ describe('store snapshot over the MongoDB wire (FerretDB, one connection per rep
   });
 });
 
+describe('changes after a sequence number on the embedded store (catch-up without a range index)', () => {
+  it('returns what a range query returns: the same documents in sequence order, tombstones included, up to the limit', async () => {
+    const s = new store.EmbeddedStore();
+    const suppliers = new SupplierStore(s);
+    const record = (i: number, name = `Supplier ${i}`) => ({
+      source: 'erp', sourceId: String(i), name, aliases: [], address: { line1: '', line2: '', city: 'Macon', state: 'GA', postalCode: '31201', countryCode: 'US', freeform: '', recipient: '' },
+      identifiers: [], industryCodes: [], payeeType: 0, payeeSubtype: 0, attributes: {}, synthetic: false,
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await suppliers.upsertBatch(Array.from({ length: 300 }, (_, i) => record(i)) as any);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await suppliers.upsertBatch([record(5, 'Renamed 5'), record(250, 'Renamed 250'), record(17, 'Renamed 17')] as any);
+    await suppliers.delete('erp:42');
+    const rangeQuery = (after: number, limit: number) => suppliers.suppliers.find({ seq: { $gt: after } }, { sort: { seq: 1 }, limit });
+    for (const [after, limit] of [[0, 5000], [0, 10], [150, 7], [299, 5000], [302, 5000], [304, 5000]] as const) {
+      const got = await suppliers.changesAfter(after, limit);
+      assert.deepEqual(got, await rangeQuery(after, limit), `after ${after}, limit ${limit}`);
+    }
+    assert.deepEqual((await suppliers.changesAfter(300, 5000)).map((d) => [d._id, d.seq, Boolean(d.deleted)]), [
+      ['erp:5', 301, false], ['erp:250', 302, false], ['erp:17', 303, false], ['erp:42', 304, true],
+    ]);
+    await s.close();
+  });
+});
+
 describe('CLARITY_MATCHING_INDEX_SNAPSHOT', () => {
   it('defaults to the store with MongoDB, to a file beside a file-backed embedded store, and validates the margin', () => {
     assert.equal(loadMatchingSettings({ MONGODB_URI: 'mongodb://db:27017/clarity' }).snapshotPath, STORE_SNAPSHOT);
