@@ -125,6 +125,39 @@ describe('store snapshot adapter', () => {
   });
 });
 
+describe('a store snapshot write racing an index change', () => {
+  it('is abandoned, with its chunks removed, when the index changes between two chunk writes', async () => {
+    const s = new store.EmbeddedStore();
+    const index = new SupplierIndex();
+    for (let i = 0; i < 300; i++) index.upsert(entry(`x:${i}`, `Filler Company Number ${i} Services`, i + 1));
+    // The chunks collection as seen by the writer: the first batch lands, then an import changes the index.
+    let batches = 0;
+    const racing = Object.create(s) as store.EmbeddedStore;
+    racing.collection = <T extends { _id: string }>(name: string) => {
+      const c = s.collection<T>(name);
+      if (name !== 'matching_index_snapshot_chunks') return c;
+      return Object.assign(Object.create(c), {
+        putMany: async (docs: readonly T[]) => {
+          await c.putMany(docs);
+          if (++batches === 1) index.upsert(entry('x:late', 'Latecomer Lumber LLC', 5000));
+        },
+      });
+    };
+    const suppliers = new SupplierStore(racing);
+    await suppliers.reserveSeq(300);
+    const out = await new StoreSnapshots(suppliers, { minChanges: 0, chunkBytes: 1024 }).write(index, 300, await suppliers.storeId());
+    assert.equal(out.written, false);
+    assert.match((out as { reason: string }).reason, /index changed/);
+    assert.equal(await manifestOf(s), null);
+    assert.equal(await chunksOf(s).count(), 0);
+    assert.ok(batches >= 1);
+    // Without the change, the same write goes through.
+    const again = await new StoreSnapshots(suppliers, { minChanges: 0, chunkBytes: 1024 }).write(index, 300, await suppliers.storeId());
+    assert.equal(again.written, true);
+    await s.close();
+  });
+});
+
 describe('replicas sharing one store snapshot', () => {
   const shared = new store.EmbeddedStore();
   after(() => shared.close());
