@@ -181,6 +181,10 @@ function storeSuite(name: string, open: () => Promise<Store>, options: { reopen?
       const c = await fresh();
       await assert.rejects(c.put({ _id: 'bad', kind: 'x', n: 1, nested: { 'a.b': 'x' } as never }), InvalidDocumentError);
       await assert.rejects(c.put({ _id: '', kind: 'x', n: 1 }), InvalidDocumentError);
+      // Binary values are refused with a clear error, not silently stored as an object of byte fields.
+      await assert.rejects(c.put({ _id: 'bin', kind: 'x', n: 1, nested: { data: Buffer.from('ab') } as never }), /binary values are not supported/);
+      await assert.rejects(c.putMany([{ _id: 'bin2', kind: 'x', n: 1, nested: new Uint16Array(2) as never }]), /binary values are not supported/);
+      assert.equal(await c.get('bin'), null);
       await assert.rejects(c.find({ n: { $where: 'x' } as never }), InvalidDocumentError);
     });
 

@@ -16,8 +16,9 @@ function getPath(doc: unknown, path: string): Value | typeof MISSING {
   return cur;
 }
 
+// Typed arrays and Buffers are not plain: walked key by key they would be stored as {0: …, 1: …}.
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -248,7 +249,7 @@ export function assertDocument(doc: unknown, where = 'document'): void {
       }
     } else if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') {
       throw new InvalidDocumentError(`unsupported value type ${typeof v} at ${path}`);
-    } else if (v instanceof Uint8Array) {
+    } else if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
       throw new InvalidDocumentError(`binary values are not supported (at ${path}); store base64 text`);
     }
   };
