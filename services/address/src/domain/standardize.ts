@@ -40,19 +40,19 @@ function standardUnitType(s: string): string {
 
 /** Street name with the pre-type spelled out as USPS does ("HWY 49" → "HIGHWAY 49", "AVE C" → "AVENUE C"). */
 function standardStreetName(tokens: ParsedToken[], fallback: string): string {
-  const parts: string[] = [];
+  // Joined as it goes (empty parts skipped), without a parts array.
+  let joined = '';
   let sawName = false;
   for (const t of tokens) {
     if (t.label === 'IntersectionSeparator') break;
     if (t.label === 'StreetNamePreType') {
       const w = words(t.raw);
-      parts.push(PRE_TYPE_WORDS.get(w) ?? w);
+      joined = join2(joined, PRE_TYPE_WORDS.get(w) ?? w);
     } else if (t.label === 'StreetNamePreModifier' || t.label === 'StreetName' || t.label === 'StreetNamePostModifier') {
-      parts.push(words(t.raw));
+      joined = join2(joined, words(t.raw));
       sawName = true;
     }
   }
-  const joined = parts.filter(Boolean).join(' ');
   return sawName || joined ? joined : words(fallback);
 }
 
@@ -69,7 +69,7 @@ export function standardGroupType(s: string): string {
 }
 
 /** Builds the Pub 28 lines. `fields` carry the validated city/state/ZIP (validation may have corrected them). */
-export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: AddressKind): StandardLines {
+export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: AddressKind, pairs: ReadonlyArray<[string, string]> = unitPairs(tokens)): StandardLines {
   let groupTokens = '';
   let groupIdText = '';
   let boxTypeText = '';
@@ -92,7 +92,7 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
     poBox: words(fields.poBox),
     ruralRoute: '',
     city: words(fields.city),
-    state: STATE_CODE.get(words(fields.state)) ?? words(fields.state),
+    state: standardState(fields.state),
     zip: fields.zip,
     zip4: fields.zip4,
     groupType: groupTokens ? standardGroupType(groupTokens) : '',
@@ -109,18 +109,17 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
   }
   std.ruralRoute = join2(std.groupType, std.groupId);
   // All secondary units in input order ("STE 100 PMB 1092"); a bare identifier gets "#".
-  const pairs = unitPairs(tokens);
   const unit = pairs.length > 1
     ? pairs.map(([d, id]) => [d ? standardUnitType(d) : '#', words(id)].filter(Boolean).join(' ')).join(' ')
     : join2(std.unitType, std.unitId);
   let delivery: string;
   switch (kind) {
     case AddressKind.ADDRESS_KIND_PO_BOX:
-      delivery = [boxType.includes('DRAWER') ? 'DRAWER' : std.poBox || boxType ? 'PO BOX' : '', std.poBox].filter(Boolean).join(' ');
+      delivery = join2(boxType.includes('DRAWER') ? 'DRAWER' : std.poBox || boxType ? 'PO BOX' : '', std.poBox);
       break;
     case AddressKind.ADDRESS_KIND_RURAL_ROUTE:
     case AddressKind.ADDRESS_KIND_MILITARY:
-      delivery = [std.ruralRoute, std.poBox ? `BOX ${std.poBox}` : ''].filter(Boolean).join(' ');
+      delivery = join2(std.ruralRoute, std.poBox ? `BOX ${std.poBox}` : '');
       if (!std.ruralRoute && std.poBox) delivery = `PO BOX ${std.poBox}`;
       break;
     case AddressKind.ADDRESS_KIND_GENERAL_DELIVERY:
@@ -148,6 +147,12 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
 function standardRecipient(s: string): string {
   const w = words(s.includes('%') ? s.replace(/^\s*%\s*/, 'C/O ') : s);
   return w.startsWith('C O') ? w.replace(/^C O\b/, 'C/O') : w;
+}
+
+/** Two-letter code of a state name, or the name in Pub 28 form. */
+function standardState(s: string): string {
+  const w = words(s);
+  return STATE_CODE.get(w) ?? w;
 }
 
 /** Without a leading "#" (and the space after it). */

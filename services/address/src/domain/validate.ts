@@ -118,7 +118,7 @@ export class LocalValidator {
     let rec: ZipRecord | undefined;
     let zipCheck: Check | undefined;
     if (f.zip) {
-      if (/^\d{5}$/.test(f.zip)) {
+      if (isDigits(f.zip, 5)) {
         zip = f.zip;
         rec = this.zipdb.lookup(zip);
         zipCheck = check(T.COMPONENT_TYPE_ZIP_CODE, zip, parse.zipRepair?.original ?? f.zip, rec ? C.CONFIRMATION_LEVEL_CONFIRMED : C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS);
@@ -133,7 +133,7 @@ export class LocalValidator {
         notes.push(`"${f.zip}" is not a ZIP code`);
       }
       checks.push(zipCheck);
-      if (zip4 && !/^\d{4}$/.test(zip4)) {
+      if (zip4 && !isDigits(zip4, 4)) {
         checks.push(check(T.COMPONENT_TYPE_ZIP_PLUS4, zip4, zip4, C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS));
         zip4 = '';
       } else if (zip4) {
@@ -148,14 +148,16 @@ export class LocalValidator {
     const stateCheck = checks.find((c) => c.type === T.COMPONENT_TYPE_STATE_NAME);
     if (rec) {
       if (city) {
-        const named = this.zipNames(rec).find((n) => cityKey(n) === cityKey(city));
+        const named = this.zipNameWithKey(rec, cityKey(city));
+        // Computed once: it walks the city's ZIPs, and both branches below ask it.
+        const nearby = !named && this.isNearbyPlace(city, rec);
         if (named) {
           cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, named, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
           city = named;
-        } else if (this.isNearbyPlace(city, rec) && cityKey(rec.city).startsWith(`${cityKey(city)} `)) {
+        } else if (nearby && cityKey(rec.city).startsWith(`${cityKey(city)} `)) {
           // HOT SPRINGS for HOT SPRINGS NATIONAL PARK: the short form of the ZIP's own place.
           cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_CONFIRMED);
-        } else if (this.isNearbyPlace(city, rec)) {
+        } else if (nearby) {
           cityCheck = check(T.COMPONENT_TYPE_PLACE_NAME, city, cityOriginal, C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE);
           notes.push(`${city} is a place near ZIP ${zip}; the ZIP's preferred place name is ${rec.city}`);
         } else {
@@ -235,13 +237,15 @@ export class LocalValidator {
     if (cityCheck) checks.push(cityCheck);
     if (!city) missing.push(T.COMPONENT_TYPE_PLACE_NAME);
     if (!state) missing.push(T.COMPONENT_TYPE_STATE_NAME);
-    if (!zip || !/^\d{5}$/.test(zip)) {
+    if (!zip || !isDigits(zip, 5)) {
       if (!f.zip) missing.push(T.COMPONENT_TYPE_ZIP_CODE);
     }
 
     // --- Delivery line ----------------------------------------------------------------------------------
     this.unitDoubts = [];
-    const deliveryComplete = this.checkDeliveryLine(parse, kind, checks, missing, notes);
+    // The unit pairs are read once here and again by standardize.
+    const units = unitPairs(parse.tokens);
+    const deliveryComplete = this.checkDeliveryLine(parse, kind, checks, missing, notes, units);
     const unitDoubts = this.unitDoubts;
     notes.push(...unitDoubts);
 
@@ -261,8 +265,8 @@ export class LocalValidator {
     const std = standardize(parse.tokens, {
       recipient: f.recipient, addressNumber: f.addressNumber, streetPredirection: f.streetPredirection, streetName: f.streetName,
       streetType: f.streetType, streetPostdirection: f.streetPostdirection, unitType: f.unitType, unitId: f.unitId, poBox: f.poBox,
-      ruralRoute: f.ruralRoute, city, state, zip: zip || (f.zip && /^\d{5}$/.test(f.zip) ? f.zip : ''), zip4,
-    }, kind);
+      ruralRoute: f.ruralRoute, city, state, zip: zip || (f.zip && isDigits(f.zip, 5) ? f.zip : ''), zip4,
+    }, kind, units);
 
     // --- Geocode ---------------------------------------------------------------------------------------
     let geocode: AddressValidationResult['geocode'];
@@ -381,6 +385,14 @@ export class LocalValidator {
     return [rec.city, ...rec.alternates];
   }
 
+  /** The ZIP's first place name (preferred, then alternates) whose city key is `key`; the keys are cached per ZIP. */
+  private zipNameWithKey(rec: ZipRecord, key: string): string | undefined {
+    const keys = this.zipdb.placeKeys(rec.zip);
+    if (keys === undefined) return this.zipNames(rec).find((n) => cityKey(n) === key);
+    for (let k = 0; k < keys.length; k++) if (keys[k] === key) return k === 0 ? rec.city : rec.alternates[k - 1];
+    return undefined;
+  }
+
   /** A different place of the same state close to the ZIP (vanity names such as HOLLYWOOD for LOS ANGELES ZIPs). */
   private isNearbyPlace(city: string, rec: ZipRecord): boolean {
     if (rec.lat === undefined || rec.lon === undefined) return false;
@@ -467,7 +479,7 @@ export class LocalValidator {
   }
 
   /** Form checks of the delivery line for its kind; returns whether it is complete. */
-  private checkDeliveryLine(parse: Parse, kind: AddressKind, checks: Check[], missing: ComponentType[], notes: string[]): boolean {
+  private checkDeliveryLine(parse: Parse, kind: AddressKind, checks: Check[], missing: ComponentType[], notes: string[], units: ReadonlyArray<[string, string]>): boolean {
     const f = parse.fields;
     const plausible = (type: ComponentType, text: string) => checks.push(check(type, pub28Words(text), text, C.CONFIRMATION_LEVEL_UNCONFIRMED_BUT_PLAUSIBLE));
     const suspicious = (type: ComponentType, text: string, note: string) => {
@@ -478,7 +490,7 @@ export class LocalValidator {
     switch (kind) {
       case AddressKind.ADDRESS_KIND_STREET: {
         if (f.addressNumber) {
-          if (/\d/.test(f.addressNumber) || /^(ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN)$/i.test(f.addressNumber)) plausible(T.COMPONENT_TYPE_ADDRESS_NUMBER, f.addressNumber);
+          if (hasDigit(f.addressNumber) || /^(ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN)$/i.test(f.addressNumber)) plausible(T.COMPONENT_TYPE_ADDRESS_NUMBER, f.addressNumber);
           else suspicious(T.COMPONENT_TYPE_ADDRESS_NUMBER, f.addressNumber, `house number "${f.addressNumber}" has no digits`);
         } else {
           missing.push(T.COMPONENT_TYPE_ADDRESS_NUMBER);
@@ -504,7 +516,7 @@ export class LocalValidator {
         break;
       case AddressKind.ADDRESS_KIND_RURAL_ROUTE:
       case AddressKind.ADDRESS_KIND_MILITARY:
-        if (/\d/.test(f.ruralRoute)) plausible(T.COMPONENT_TYPE_USPS_BOX_GROUP_ID, f.ruralRoute);
+        if (hasDigit(f.ruralRoute)) plausible(T.COMPONENT_TYPE_USPS_BOX_GROUP_ID, f.ruralRoute);
         else {
           missing.push(T.COMPONENT_TYPE_USPS_BOX_GROUP_ID);
           complete = false;
@@ -527,7 +539,7 @@ export class LocalValidator {
         complete = false;
     }
     // Every designator / identifier pair of the line ("STE 100 PMB 1092").
-    for (const [designatorText, id] of unitPairs(parse.tokens)) {
+    for (const [designatorText, id] of units) {
       const designator = UNIT_DESIGNATOR.get(pub28Words(designatorText)) ?? (designatorText === '#' ? '#' : undefined);
       if (designatorText && !designator) {
         plausible(T.COMPONENT_TYPE_OCCUPANCY_TYPE, designatorText);
@@ -563,6 +575,25 @@ export class LocalValidator {
 }
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Exactly `n` ASCII digits (the /^\d{n}$/ test without a regex on the hot path). */
+function isDigits(s: string, n: number): boolean {
+  if (s.length !== n) return false;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Some ASCII digit (/\d/). */
+function hasDigit(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
 
 /** Types of the checks that are not confirmed (suspicious ones, and plausible-only place names), once each. */
 function unconfirmedTypes(checks: readonly Check[]): string[] {
