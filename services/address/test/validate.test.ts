@@ -22,6 +22,20 @@ describe('ZIP database', () => {
     assert.ok(db.zipsFor('Rancho Cordova', 'CA').includes('95670'));
     assert.equal(cityKey('Saint Louis'), cityKey('ST. LOUIS'));
   });
+
+  it('centroid accessors give exactly what lookup() gives, for every ZIP', () => {
+    const db = zipDatabase();
+    let withCentroid = 0;
+    for (let n = 0; n < 100_000; n++) {
+      const zip = String(n).padStart(5, '0');
+      const rec = db.lookup(zip);
+      assert.equal(db.latOf(zip), rec?.lat, zip);
+      assert.equal(db.lonOf(zip), rec?.lon, zip);
+      if (rec?.lat !== undefined) withCentroid += 1;
+    }
+    assert.ok(withCentroid > 40_000);
+    assert.equal(db.latOf('9567'), undefined);
+  });
 });
 
 describe('standardization (Pub 28)', () => {

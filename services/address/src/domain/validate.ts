@@ -273,11 +273,21 @@ export class LocalValidator {
     if (rec?.lat !== undefined && rec.lon !== undefined) {
       geocode = { latitude: rec.lat, longitude: rec.lon, granularity: Granularity.GRANULARITY_POSTAL_CODE };
     } else if (city && state) {
-      const pts = this.zipdb.zipsFor(city, state).map((z) => this.zipdb.lookup(z)).filter((r): r is ZipRecord => r?.lat !== undefined);
-      if (pts.length > 0) {
+      // Mean of the city's ZIP centroids, summed in ZIP order as before; no ZipRecord per ZIP (a big city has hundreds).
+      let count = 0;
+      let latSum = 0;
+      let lonSum = 0;
+      for (const z of this.zipdb.zipsFor(city, state)) {
+        const lat = this.zipdb.latOf(z);
+        if (lat === undefined) continue;
+        latSum += lat;
+        lonSum += this.zipdb.lonOf(z)!;
+        count += 1;
+      }
+      if (count > 0) {
         geocode = {
-          latitude: round4(pts.reduce((s, r) => s + r.lat!, 0) / pts.length),
-          longitude: round4(pts.reduce((s, r) => s + r.lon!, 0) / pts.length),
+          latitude: round4(latSum / count),
+          longitude: round4(lonSum / count),
           granularity: Granularity.GRANULARITY_LOCALITY,
         };
       }
@@ -397,8 +407,8 @@ export class LocalValidator {
   private isNearbyPlace(city: string, rec: ZipRecord): boolean {
     if (rec.lat === undefined || rec.lon === undefined) return false;
     for (const z of this.zipdb.zipsFor(city, rec.state)) {
-      const r = this.zipdb.lookup(z);
-      if (r?.lat !== undefined && distanceKm(rec.lat, rec.lon, r.lat, r.lon!) <= NEARBY_CITY_KM) return true;
+      const lat = this.zipdb.latOf(z);
+      if (lat !== undefined && distanceKm(rec.lat, rec.lon, lat, this.zipdb.lonOf(z)!) <= NEARBY_CITY_KM) return true;
     }
     return false;
   }
@@ -607,4 +617,12 @@ function unconfirmedTypes(checks: readonly Check[]): string[] {
 }
 
 /** Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW"). */
-const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
+function spellKey(x: string): string {
+  const w = pub28Words(x);
+  // Most names are letters, digits and spaces already: skip the regex (it runs for every candidate name).
+  for (let k = 0; k < w.length; k++) {
+    const c = w.charCodeAt(k);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 32)) return w.replace(/[^A-Z0-9 ]/g, '');
+  }
+  return w;
+}

@@ -242,6 +242,22 @@ export class ZipDatabase {
     return rec;
   }
 
+  /** Centroid latitude as lookup() gives it (rounded to 4 decimals), without building a record; undefined when none. */
+  latOf(zip5: string): number | undefined {
+    const row = this.rowOf(zip5);
+    if (row < 0) return undefined;
+    const lat = this.latOfRow[row]!;
+    return Number.isNaN(lat) ? undefined : round4(lat);
+  }
+
+  /** Centroid longitude as lookup() gives it; undefined when there is no centroid. */
+  lonOf(zip5: string): number | undefined {
+    const row = this.rowOf(zip5);
+    if (row < 0) return undefined;
+    const lat = this.latOfRow[row]!;
+    return Number.isNaN(lat) ? undefined : round4(this.lonOfRow[row]!);
+  }
+
   /** ZIPs whose place name (preferred or alternate) is `city` in `state`. */
   zipsFor(city: string, state: string): string[] {
     const packed = this.byCityState.get(`${cityKey(city)}|${state}`);
