@@ -6,7 +6,7 @@ import { ComponentType, ConfirmationLevel, Granularity, PossibleNextAction as A 
 import { AddressParser } from '../src/domain/parser.js';
 import { LocalValidator } from '../src/domain/validate.js';
 import { boundedEditDistance as editDistance } from '@clarity/kit/similarity';
-import { pub28Words } from '../src/domain/text.js';
+import { pub28Words, spellingBudget } from '../src/domain/text.js';
 import { cityKey, zipDatabase } from '../src/domain/zipdb.js';
 
 const v = new LocalValidator(new AddressParser());
@@ -67,6 +67,50 @@ describe('standardization (Pub 28)', () => {
     assert.equal(pub28Words('123-45 1/2 Main'), '123-45 1/2 MAIN');
     assert.equal(editDistance('MOUNTAIN VEIW', 'MOUNTAIN VIEW', 2), 1);
     assert.equal(editDistance('ABC', 'XYZ', 1), 2);
+  });
+
+  it('spell correction against a state\'s places (length-bucketed) picks what a scan of the whole list picks', () => {
+    // The plain scan the bucketed search replaced: first name at the best distance; a tie between
+    // different places gives nothing.
+    const spellKey = (x: string) => pub28Words(x).replace(/[^A-Z0-9 ]/g, '');
+    const scan = (name: string, candidates: readonly string[]) => {
+      const key = spellKey(name);
+      const budget = spellingBudget(key.length);
+      if (budget === 0) return undefined;
+      let best: string | undefined;
+      let bestD = budget + 1;
+      let tie = false;
+      for (const c of candidates) {
+        const ck = spellKey(c);
+        if (Math.abs(ck.length - key.length) > budget) continue;
+        const d = editDistance(key, ck, budget);
+        if (d < bestD) {
+          best = c;
+          bestD = d;
+          tie = false;
+        } else if (d === bestD && best !== undefined && cityKey(c) !== cityKey(best)) tie = true;
+      }
+      return bestD <= budget && !tie ? best : undefined;
+    };
+    const closest = (v as unknown as { closest(n: string, c: readonly string[]): string | undefined }).closest.bind(v);
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    let found = 0;
+    let compared = 0;
+    for (const state of ['CA', 'NY', 'TX', 'PA', 'VT']) {
+      const places = zipDatabase().citiesIn(state);
+      for (let n = 0; n < 300; n++) {
+        const name = places[random(places.length)]!;
+        const at = random(name.length);
+        const letter = String.fromCharCode(65 + random(26));
+        const typo = [name.slice(0, at) + name.slice(at + 1), name.slice(0, at) + letter + name.slice(at + 1), name.slice(0, at) + letter + name.slice(at), name][random(4)]!;
+        const expected = scan(typo, places);
+        assert.equal(closest(typo, places), expected, `${state} ${typo}`);
+        compared += 1;
+        if (expected !== undefined) found += 1;
+      }
+    }
+    assert.ok(found > compared / 3, `${found} of ${compared} corrected`);
   });
 });
 

@@ -413,37 +413,43 @@ export class LocalValidator {
     return false;
   }
 
-  /** Spelling keys of a state's place names, computed once per list. */
-  private readonly spellKeysOf = new WeakMap<readonly string[], string[]>();
+  /** Spelling keys of a state's place names and their indexes by key length, computed once per list. */
+  private readonly spellIndexOf = new WeakMap<readonly string[], SpellIndex>();
 
   /** The single closest name within the spelling budget, or undefined (none, or a tie). */
   private closest(name: string, candidates: readonly string[]): string | undefined {
     const key = spellKey(name);
     const budget = spellingBudget(key.length);
     if (budget === 0) return undefined;
-    let keys = this.spellKeysOf.get(candidates);
-    if (keys === undefined) {
-      keys = candidates.map(spellKey);
+    let index = this.spellIndexOf.get(candidates);
+    if (index === undefined) {
+      index = spellIndex(candidates);
       // Only long lists (a state's places) are worth keeping; a ZIP's names are built per call.
-      if (candidates.length > 8) this.spellKeysOf.set(candidates, keys);
+      if (candidates.length > 8) this.spellIndexOf.set(candidates, index);
     }
-    let best: string | undefined;
+    // Only names whose key length is within the budget can be close enough: a state has thousands of
+    // names, a few hundred of each length. The outcome does not depend on the visiting order: the best
+    // distance, a tie when names at that distance have different city keys, else the first such name.
+    let bestIndex = -1;
     let bestD = budget + 1;
     let tie = false;
-    for (let k = 0; k < candidates.length; k++) {
-      const ck = keys[k]!;
-      if (Math.abs(ck.length - key.length) > budget) continue;
-      const c = candidates[k]!;
-      const d = boundedEditDistance(key, ck, budget);
-      if (d < bestD) {
-        best = c;
-        bestD = d;
-        tie = false;
-      } else if (d === bestD && best !== undefined && cityKey(c) !== cityKey(best)) {
-        tie = true;
+    const top = Math.min(key.length + budget, index.byLength.length - 1);
+    for (let length = Math.max(0, key.length - budget); length <= top; length++) {
+      const ofLength = index.byLength[length];
+      if (ofLength === undefined) continue;
+      for (const k of ofLength) {
+        const d = boundedEditDistance(key, index.keys[k]!, budget);
+        if (d < bestD) {
+          bestIndex = k;
+          bestD = d;
+          tie = false;
+        } else if (d === bestD && bestIndex >= 0) {
+          if (cityKey(candidates[k]!) !== cityKey(candidates[bestIndex]!)) tie = true;
+          else if (k < bestIndex) bestIndex = k;
+        }
       }
     }
-    return bestD <= budget && !tie ? best : undefined;
+    return bestD <= budget && !tie ? candidates[bestIndex] : undefined;
   }
 
   private correctState(text: string): string | undefined {
@@ -614,6 +620,19 @@ function unconfirmedTypes(checks: readonly Check[]): string[] {
     if (!out.includes(name)) out.push(name);
   }
   return out;
+}
+
+interface SpellIndex {
+  keys: string[];
+  /** key length → indexes of the names with a key that long, in list order. */
+  byLength: number[][];
+}
+
+function spellIndex(names: readonly string[]): SpellIndex {
+  const keys = names.map(spellKey);
+  const byLength: number[][] = [];
+  for (let k = 0; k < keys.length; k++) (byLength[keys[k]!.length] ??= []).push(k);
+  return { keys, byLength };
 }
 
 /** Spelling is compared on the plain letters (no abbreviation unification: "VEIW" must stay near "VIEW"). */
