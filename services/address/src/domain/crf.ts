@@ -3,7 +3,10 @@
 // (model/address-crf.json) is trained by scripts/train_crf.py on features from ./features.ts.
 import { readFileSync } from 'node:fs';
 import { CONTEXT_FEATURES, digitSignature, intrinsicFeatures, intrinsicSignature, neighbourFeatures, pairKeyOf, visitFeatures, type FeatureContext, type FeatureVisitor } from './features.js';
+import { LABELS } from './labels.js';
 import type { Token } from './tokens.js';
+
+const LABEL_LITERAL = new Map<string, string>(LABELS.map((l) => [l, l]));
 
 interface ModelFile {
   format: string;
@@ -210,7 +213,10 @@ export class CrfModel {
 
   constructor(model: ModelFile) {
     if (model.format !== 'clarity-address-crf/1') throw new Error(`unsupported model format ${model.format}`);
-    this.labels = model.labels;
+    // The source literals of labels.ts are internalized strings; labels read from the model's JSON are not,
+    // and every `t.label === 'StreetName'` downstream (parser, standardization, verdict) would then compare
+    // characters in a builtin call instead of pointers. Same text either way.
+    this.labels = model.labels.map((l) => LABEL_LITERAL.get(l) ?? l);
     this.L = model.labels.length;
     this.labelIndex = new Map(model.labels.map((l, i) => [l, i]));
     this.sumScratch = new Float64Array(this.L);
