@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { DEFAULT_SETTINGS } from '../src/config.js';
 import { loadDevSetup, parseArgs } from './dev-setup.js';
 import { accuracy, latencyStats, queryOf, reliability, type Ranked } from './metrics.js';
+import { equivalent } from './queries.js';
 
 const args = parseArgs();
 const { net, queries, matcher, excludeOf } = await loadDevSetup(args);
@@ -73,6 +74,22 @@ for (const q of queries) {
   );
 }
 writeFileSync(args.get('misses') ?? '/tmp/m2/misses.txt', `${lines.join('\n')}\n`);
+// Present queries with no correct candidate in the top 5 (what recall@5 counts), with the top 3 shown.
+if (args.get('misses5')) {
+  const out: string[] = [];
+  for (const q of queries) {
+    if (!q.truth) continue;
+    const r = ranked.get(q.n)!;
+    const truth = net.byId.get(q.truth);
+    if (r.ids.some((id) => equivalent(net.byId.get(id), truth, q))) continue;
+    const show = (id: string) => {
+      const rec = net.byId.get(id);
+      return rec ? `${id} "${rec.name}" ${rec.address.city} ${rec.address.state} ${rec.address.postalCode}` : id;
+    };
+    out.push(`[${q.kind}/${q.address}] "${q.name}" ${q.street ?? ''} | ${q.city ?? ''} ${q.state ?? ''} ${q.zip ?? ''}\n  truth: ${show(q.truth)}\n${r.ids.slice(0, 3).map((id, i) => `  ${i + 1}: ${show(id)} ${r.scores[i]!.toFixed(3)}`).join('\n')}`);
+  }
+  writeFileSync(args.get('misses5')!, `${out.join('\n')}\n`);
+}
 // The slowest queries, to find the tail (wall and CPU milliseconds).
 const slow = queries.map((q, i) => ({ q, wall: ms[i]!, cpu: cpuMs[i]! })).sort((a, b) => b.wall - a.wall).slice(0, 200);
 if (args.get('slow')) writeFileSync(args.get('slow')!, slow.map((s) => `${s.wall.toFixed(2)}\t${s.cpu.toFixed(2)}\t[${s.q.kind}/${s.q.address}] ${s.q.name}`).join('\n') + '\n');
