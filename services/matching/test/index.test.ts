@@ -22,6 +22,20 @@ function build(): { index: SupplierIndex; top: (name: string, city?: string) => 
 }
 
 describe('supplier index', () => {
+  it('finds a one-transposition spelling of a short word among hundreds of trigram look-alikes', () => {
+    // 576 words sharing only "$UT" with "UTHA", interned before UTAH: the trigram pass alone ranks
+    // them all alike and verifies at most 400, so the transposition was lost behind them.
+    const index = new SupplierIndex();
+    const letters = 'BCDEFGIJKLMNOPQRSTUVWXYZ';
+    let seq = 0;
+    for (const x of letters) for (const y of letters) index.upsert(entry(`f:${x}${y}`, `UT${x}${y} Holdings`, ++seq));
+    index.upsert(entry('x:utah', 'PTA Utah Congress', ++seq));
+    index.freeze();
+    const expansions = (token: string) => index.expand(token, { fuzzy: true }).map((e) => index.tokens[e.token]);
+    assert.ok(expansions('UTHA').includes('UTAH'));
+    assert.ok(!expansions('UTHA').includes('UTBB'));
+  });
+
   it('keeps its suppliers-by-ZIP lists up to date on adds, moves and removals', () => {
     const index = new SupplierIndex();
     const ids = (zip: number) => [...index.zipSlots.slots(zip)].map((s) => index.idAt(s)).sort();
