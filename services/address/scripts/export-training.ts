@@ -26,13 +26,16 @@ const [, , outPath, ...rest] = process.argv;
 if (!outPath) throw new Error('usage: export-training.js <out.jsonl> [--fold i/k]');
 const foldArg = rest.indexOf('--fold') >= 0 ? rest[rest.indexOf('--fold') + 1]!.split('/').map(Number) : undefined;
 
-let seed = 12345;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+/** mulberry32: a small seeded generator, so every export is reproducible. */
+function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = seededRandom(12345);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const SYNTHETIC = Number(process.env.CLARITY_EXPORT_SYNTHETIC ?? 4000);
@@ -192,13 +195,7 @@ for (let k = 0; k < SYNTHETIC && streets.length > 0 && zipRows.length > 0; k++) 
 // number included, as the records label it) and a name after the street ("… LAMBERT ST STEEPLE
 // TOWNHOMES, PORTLAND"). Own random stream, so the examples above stay the same.
 const BUILDINGS = Number(process.env.CLARITY_EXPORT_BUILDINGS ?? 0);
-let buildingSeed = 777;
-const brand = () => {
-  buildingSeed = (buildingSeed + 0x6d2b79f5) | 0;
-  let t = Math.imul(buildingSeed ^ (buildingSeed >>> 15), 1 | buildingSeed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const brand = seededRandom(777);
 const bpick = <T>(xs: readonly T[]): T => xs[Math.floor(brand() * xs.length)]!;
 const BUILDING_HEADS = ['TOWER', 'CENTER', 'CTR', 'PLAZA', 'BUILDING', 'BLDG', 'SQUARE', 'HALL', 'COMPLEX', 'PAVILION', 'OFFICE PARK', 'BUSINESS CENTER', 'MEDICAL CENTER', 'PROFESSIONAL BUILDING', 'CORPORATE CENTER', 'EXECUTIVE CENTER', 'FINANCIAL CENTER', 'TRADE CENTER', 'BANK BUILDING', 'INDUSTRIAL PARK'];
 // Numbered buildings and names after the street end in words that are not street suffixes (CENTER, PLAZA,
@@ -243,13 +240,7 @@ for (let k = 0; k < BUILDINGS && streets.length > 0 && zipRows.length > 0; k++) 
 // 14 of the 1,102 training records are intersections and cross-validation got nearly all of them wrong,
 // the first street mostly read as a house number or a recipient. Own random stream.
 const INTERSECTIONS = Number(process.env.CLARITY_EXPORT_INTERSECTIONS ?? 0);
-let crossSeed = 4242;
-const crand = () => {
-  crossSeed = (crossSeed + 0x6d2b79f5) | 0;
-  let t = Math.imul(crossSeed ^ (crossSeed >>> 15), 1 | crossSeed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const crand = seededRandom(4242);
 const cpick = <T>(xs: readonly T[]): T => xs[Math.floor(crand() * xs.length)]!;
 const ordinal = (k: number) => `${k}${k % 10 === 1 && k % 100 !== 11 ? 'ST' : k % 10 === 2 && k % 100 !== 12 ? 'ND' : k % 10 === 3 && k % 100 !== 13 ? 'RD' : 'TH'}`;
 /** One street of an intersection, labels by construction. */
