@@ -40,12 +40,17 @@ describe('store snapshot adapter', () => {
     );
   };
 
-  it('writes the file snapshot bytes in small chunks, reads them back exactly, and replaces the previous snapshot', async () => {
+  /** A fresh embedded store at watermark 1000 and its snapshot keeper (4 KiB chunks: several per test index). */
+  const snapshotsOnFreshStore = async (minChanges: number) => {
     const s = new store.EmbeddedStore();
     const suppliers = new SupplierStore(s);
     const storeId = await suppliers.storeId();
     await suppliers.reserveSeq(1000);
-    const snaps = new StoreSnapshots(suppliers, { minChanges: 0, chunkBytes: 4096 });
+    return { s, suppliers, storeId, snaps: new StoreSnapshots(suppliers, { minChanges, chunkBytes: 4096 }) };
+  };
+
+  it('writes the file snapshot bytes in small chunks, reads them back exactly, and replaces the previous snapshot', async () => {
+    const { s, suppliers, storeId, snaps } = await snapshotsOnFreshStore(0);
     const index = network();
     const w = await snaps.write(index, 1000, storeId);
     assert.equal(w.written, true);
@@ -86,11 +91,7 @@ describe('store snapshot adapter', () => {
   });
 
   it('refuses a manifest whose chunks are missing, damaged or of the wrong size, without touching the index', async () => {
-    const s = new store.EmbeddedStore();
-    const suppliers = new SupplierStore(s);
-    const storeId = await suppliers.storeId();
-    await suppliers.reserveSeq(1000);
-    const snaps = new StoreSnapshots(suppliers, { minChanges: 10, chunkBytes: 4096 });
+    const { s, suppliers, storeId, snaps } = await snapshotsOnFreshStore(10);
     assert.equal((await snaps.write(network(), 1000, storeId)).written, true);
     const m = (await manifestOf(s))!;
     const victim = (await chunksOf(s).get(`${m.snapshotId}:000002`))!;
