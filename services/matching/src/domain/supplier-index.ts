@@ -757,7 +757,7 @@ export class SupplierIndex {
       next[b] = at + 1;
     }
     const out: Expansion[] = [];
-    // One-edit neighbours spelled out and looked up directly: a transposition or a changed letter in a
+    // One-edit neighbours spelled out and looked up directly: a transposition or an extra letter in a
     // short word ("UTHA"/"UTAH", "IVNI"/"IVIN", "SCOCER"/"SOCCER") leaves it few shared trigrams, so
     // the trigram pass ranks it among thousands and MAX_VERIFIED can cut it off.
     const direct = this.oneEditNeighbours(token, exact);
