@@ -91,7 +91,7 @@ export class StoreSnapshots {
     try {
       if (!(m.chunks > 0 && m.chunkBytes > 0 && m.totalBytes > 8 && Math.ceil(m.totalBytes / m.chunkBytes) === m.chunks)) throw new Error('damaged: inconsistent manifest');
       if (m.chunkBytes > MAX_CHUNK_BYTES) throw new Error('damaged: inconsistent manifest');
-      // Every chunk is decoded into this one buffer: no 3 MB allocation per chunk left for the GC.
+      // Every chunk is decoded into this one buffer: no allocation per chunk left for the GC.
       const scratch = Buffer.allocUnsafe(m.chunkBytes);
       let chunk: Uint8Array = new Uint8Array(0);
       let at = 0;
