@@ -15,6 +15,7 @@ import {
   assertFilter,
   clean,
   equalityValue,
+  filterFields,
   matches,
   newId,
   sortComparator,
@@ -560,7 +561,18 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     assertFilter(filter);
     const ids = this.candidates(filter);
     if (ids === undefined) {
-      for (const doc of this.backing.all()) if (matches(doc, filter)) yield doc;
+      if (!filter || Object.keys(filter).length === 0) {
+        yield* this.backing.all();
+        return;
+      }
+      // Without an index the filter is tested on the fields it names alone (a file-backed store decodes
+      // nothing else), and only matches are read whole: a selective query over 500K documents (catch-up
+      // by `seq`) no longer decodes every one. Re-tested whole, in case it was rewritten in between.
+      for (const probe of this.backing.all(filterFields(filter))) {
+        if (!matches(probe, filter)) continue;
+        const doc = this.backing.read(probe._id);
+        if (doc && matches(doc, filter)) yield doc;
+      }
       return;
     }
     for (const id of ids) {

@@ -134,6 +134,15 @@ export function matches(doc: unknown, filter: Filter | undefined): boolean {
   return true;
 }
 
+/** The top-level fields a filter reads (the first segment of each path), `_id` included. */
+export function filterFields(filter: Filter, into = new Set<string>(['_id'])): Set<string> {
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' || key === '$or') for (const f of condition as Filter[]) filterFields(f, into);
+    else into.add(key.split('.')[0]!);
+  }
+  return into;
+}
+
 /** Validates a filter's operators up front so both stores reject the same things. */
 export function assertFilter(filter: Filter | undefined): void {
   if (!filter) return;
