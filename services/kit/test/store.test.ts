@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuplicateKeyError, EmbeddedStore, InvalidDocumentError, MongoStore, type Store } from '../src/store/index.js';
+import { readLogView } from '../src/store/embedded.js';
 import { ferretDbBinary, ferretDbRequired, startFerretDb, type RunningFerretDb } from '../src/testing.js';
 
 interface Item {
@@ -222,6 +223,36 @@ const dir = mkdtempSync(join(tmpdir(), 'clarity-store-'));
 storeSuite('embedded (file)', async () => new EmbeddedStore({ dir }), { reopen: async () => new EmbeddedStore({ dir }) });
 
 describe('embedded store files', () => {
+  test('a log view is read on its own: live documents as of the view, projected, superseded records skipped', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'clarity-logview-'));
+    const s = new EmbeddedStore({ dir: d });
+    const c = s.collection<{ _id: string; n: number; tag: string; big?: string }>('things');
+    assert.equal(new EmbeddedStore().collection('x').logView?.(), undefined, 'a memory store has no log');
+    await c.putMany([{ _id: 'a', n: 1, tag: 'x' }, { _id: 'b', n: 2, tag: 'y' }, { _id: 'c', n: 3, tag: 'z', big: 'q'.repeat(9 * 1024 * 1024) }]);
+    await c.put({ _id: 'a', n: 10, tag: 'x2' }); // supersedes a's first record
+    await c.delete('b');
+    const withGarbage = c.logView!()!;
+    assert.equal(withGarbage.count, 2);
+    assert.ok(withGarbage.liveOffsets && withGarbage.liveOffsets.length === 2);
+    await c.put({ _id: 'd', n: 4, tag: 'after the view' });
+    const read = [...readLogView<{ _id: string; n: number }>(withGarbage, ['n'])];
+    assert.deepEqual(read, [{ _id: 'c', n: 3 }, { _id: 'a', n: 10 }]);
+    await s.close();
+    // Reopened: the key directory comes back from the log, and the view with it.
+    const s2 = new EmbeddedStore({ dir: d });
+    const view = s2.collection('things').logView!()!;
+    assert.equal(view.count, 3);
+    assert.deepEqual([...readLogView<{ _id: string; tag: string }>(view, ['tag'])].map((x) => x.tag).sort(), ['after the view', 'x2', 'z']);
+    // A log without superseded records needs no offsets: every record is live.
+    const fresh = s2.collection<{ _id: string; n: number }>('fresh');
+    await fresh.putMany([{ _id: 'p', n: 1 }, { _id: 'q', n: 2 }]);
+    const freshView = fresh.logView!()!;
+    assert.equal(freshView.liveOffsets, undefined);
+    assert.deepEqual([...readLogView(freshView)], [{ _id: 'p', n: 1 }, { _id: 'q', n: 2 }]);
+    await s2.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+
   test('values JSON cannot hold (nested Dates, NaN, -0) round-trip, whole and projected', async () => {
     const d = mkdtempSync(join(tmpdir(), 'clarity-values-'));
     const doc = { _id: 'v', when: { at: new Date('2026-05-01T00:00:00Z') }, nan: NaN, negZero: -0, plain: { a: [1, 'two', null, true] }, text: 'Ünïcode ✓', broken: 'half \ud83d emoji', flag: false, none: null };

@@ -56,6 +56,21 @@ export interface UpdateResult {
   upsertedId?: string;
 }
 
+/**
+ * A frozen, read-only view of a file-backed collection's log: what another thread needs to scan the
+ * collection without the collection object (the matching service decodes its suppliers on a worker
+ * thread this way while the main thread indexes them).
+ */
+export interface LogView {
+  path: string;
+  /** Bytes of the log when the view was taken: later appends are not part of it. */
+  end: number;
+  /** Live documents in the view. */
+  count: number;
+  /** Offsets of the live records, ascending, when the log also holds superseded records. */
+  liveOffsets?: Float64Array;
+}
+
 export interface Collection<T extends Doc> {
   readonly name: string;
   get(id: string): Promise<T | null>;
@@ -90,6 +105,11 @@ export interface Collection<T extends Doc> {
    */
   scan<K extends keyof T & string>(filter: Filter | undefined, options: ScanOptions & { fields: readonly K[] }): AsyncIterable<Pick<T, K | '_id'>>;
   count(filter?: Filter): Promise<number>;
+  /**
+   * Embedded file-backed collections only: a frozen view of the collection's log that a worker thread
+   * can scan with `readLogView` (from `@clarity/kit/store/embedded`) — parallel bulk reads.
+   */
+  logView?(): LogView | undefined;
   /** Declares an index (idempotent). The embedded store uses equality indexes to answer filters faster. */
   createIndex(keys: SortSpec, options?: { unique?: boolean; name?: string }): Promise<void>;
 }
