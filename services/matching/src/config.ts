@@ -29,6 +29,11 @@ export interface MatchingSettings {
   snapshotPath: string;
   /** A replica rewrites the store's snapshot only when it is at least this many changes newer. */
   storeSnapshotMinChanges: number;
+  /**
+   * A full rebuild from a file-backed embedded store of at least this many suppliers decodes and
+   * normalizes them on a worker thread while the main thread indexes (0 = never).
+   */
+  buildWorkerMinSuppliers: number;
 }
 
 /** The `CLARITY_MATCHING_INDEX_SNAPSHOT` value that keeps the snapshot in the store (shared by replicas). */
@@ -51,6 +56,7 @@ export const DEFAULT_SETTINGS: MatchingSettings = {
   importBatchSize: 1000,
   snapshotPath: '',
   storeSnapshotMinChanges: 1000,
+  buildWorkerMinSuppliers: 20_000,
 };
 
 export function loadMatchingSettings(source: Record<string, string | undefined> = process.env): MatchingSettings {
@@ -65,6 +71,7 @@ export function loadMatchingSettings(source: Record<string, string | undefined> 
       CLARITY_MATCHING_IMPORT_BATCH: env.int(DEFAULT_SETTINGS.importBatchSize, 1, 10_000),
       CLARITY_MATCHING_INDEX_SNAPSHOT: env.string(''),
       CLARITY_MATCHING_STORE_SNAPSHOT_MIN_CHANGES: env.int(DEFAULT_SETTINGS.storeSnapshotMinChanges, 0, 1_000_000_000),
+      CLARITY_MATCHING_BUILD_WORKER_MIN: env.int(DEFAULT_SETTINGS.buildWorkerMinSuppliers, 0, 1_000_000_000),
       CLARITY_DATA_DIR: env.string(''),
       MONGODB_URI: env.string(''),
     },
@@ -83,6 +90,7 @@ export function loadMatchingSettings(source: Record<string, string | undefined> 
     importBatchSize: e.CLARITY_MATCHING_IMPORT_BATCH,
     snapshotPath: snapshotPathOf(e.CLARITY_MATCHING_INDEX_SNAPSHOT ?? '', e.CLARITY_DATA_DIR ?? '', e.MONGODB_URI ?? ''),
     storeSnapshotMinChanges: e.CLARITY_MATCHING_STORE_SNAPSHOT_MIN_CHANGES,
+    buildWorkerMinSuppliers: e.CLARITY_MATCHING_BUILD_WORKER_MIN,
   };
 }
 

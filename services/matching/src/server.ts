@@ -56,6 +56,7 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
   const sync = new IndexSync(suppliers, index, {
     intervalMs: options.config.matching.syncIntervalMs,
     settleMs: options.config.matching.syncSettleMs,
+    buildWorkerMinSuppliers: options.config.matching.buildWorkerMinSuppliers,
     logger,
   });
   let ready = false;
@@ -146,7 +147,7 @@ export async function startMatchingService(options: StartMatchingOptions): Promi
     const stats = await sync.buildIndex();
     ready = true;
     sync.start();
-    logger.info({ suppliers: stats.suppliers, seconds: Number(stats.seconds.toFixed(2)), names: index.nameCount }, 'matching index loaded');
+    logger.info({ suppliers: stats.suppliers, seconds: Number(stats.seconds.toFixed(2)), names: index.nameCount, workerThread: stats.worker === true }, 'matching index loaded');
     setImmediate(() => {
       if (!snapshotPath) return collectGarbage();
       pendingSave = saveSnapshot('after a full build').finally(collectGarbage);

@@ -6,14 +6,18 @@
 // seq > W (its watermark) and applies each one whose seq is newer than what the index holds. W only
 // advances to a counter value read at least `settleMs` ago, so a number reserved by a slow writer is
 // still fetched once its document lands. Deletions arrive as tombstones.
-import type { Logger } from '@clarity/kit';
-import { indexEntryOf, type SupplierDoc } from '../domain/supplier.js';
+import { Worker } from 'node:worker_threads';
+import type { Logger, store } from '@clarity/kit';
+import { indexEntryOf, indexEntryOfIndexed, type SupplierDoc } from '../domain/supplier.js';
 import type { SupplierIndex } from '../domain/supplier-index.js';
 import type { SupplierStore } from './supplier-store.js';
+import { unpackBatch, type PackedBatch } from './packed-entries.js';
 
 export interface IndexSyncOptions {
   intervalMs: number;
   settleMs: number;
+  /** Full rebuilds of at least this many suppliers from a file-backed store use a decoding worker (0 = never). */
+  buildWorkerMinSuppliers?: number;
   logger?: Logger;
 }
 
@@ -26,9 +30,20 @@ export interface BuildStats {
   source: 'store' | 'snapshot';
   /** For a snapshot: whether it came from a local file or from the store (shared by replicas). */
   snapshot?: 'file' | 'store';
+  /** For a full build: whether a worker thread decoded the documents. */
+  worker?: boolean;
 }
 
 const PAGE = 5000;
+
+interface ScanTotals {
+  suppliers: number;
+  tombstones: number;
+  /** The newest change sequence already settled when the scan began. */
+  oldestSafe: number;
+  /** Live documents without a usable `indexed` field, to be read whole. */
+  readWhole: string[];
+}
 
 export class IndexSync {
   private watermark = 0;
@@ -51,29 +66,104 @@ export class IndexSync {
     const started = performance.now();
     const t0 = Date.now();
     const counterAtStart = await this.store.currentSeq();
-    let oldestSafe = 0;
-    let suppliers = 0;
-    let tombstones = 0;
+    const minForWorker = this.options.buildWorkerMinSuppliers ?? 0;
+    const view = minForWorker > 0 ? this.store.logView() : undefined;
     this.index.beginBuild();
-    for await (const doc of this.store.scanAll()) {
-      if (doc.updateTime instanceof Date && doc.updateTime.getTime() < t0 - this.options.settleMs && doc.seq > oldestSafe) oldestSafe = doc.seq;
-      if (doc.deleted) {
-        tombstones += 1;
-        continue;
+    let scanned: ScanTotals | undefined;
+    let worker = false;
+    if (view && view.count >= minForWorker) {
+      try {
+        scanned = await this.scanWithWorker(view, t0);
+        worker = true;
+      } catch (err) {
+        // Only a worker that failed before sending anything may fall back: the index is still empty.
+        if (this.index.supplierCount > 0) throw err;
+        this.options.logger?.warn({ err }, 'index build worker failed to start; building on the main thread');
       }
-      this.index.upsert(indexEntryOf(doc));
-      suppliers += 1;
+    }
+    scanned ??= await this.scanOnMainThread(t0);
+    // Documents stored before the `indexed` field existed: read whole.
+    for (let i = 0; i < scanned.readWhole.length; i += PAGE) {
+      for (const doc of await this.store.getMany(scanned.readWhole.slice(i, i + PAGE))) {
+        this.index.upsert(indexEntryOf(doc));
+        scanned.suppliers += 1;
+      }
+    }
+    if (scanned.readWhole.length > 0) {
+      this.options.logger?.info({ documents: scanned.readWhole.length }, 'suppliers stored without the index projection were read whole (re-import them to speed up rebuilds)');
     }
     this.index.freeze();
     // Documents written while the scan ran may have been missed: the first poll re-reads everything
     // reserved after the last change that was already settled when the scan began. A file-backed
     // embedded store has no other writer.
-    this.watermark = this.store.exclusive ? counterAtStart : Math.min(oldestSafe, counterAtStart);
+    this.watermark = this.store.exclusive ? counterAtStart : Math.min(scanned.oldestSafe, counterAtStart);
     this.samples.push([t0, counterAtStart]);
     this.index.updatesApplied = 0;
     this.lastSyncTime = new Date();
-    this.build = { seconds: (performance.now() - started) / 1000, suppliers, tombstones, builtTime: new Date(), source: 'store' };
+    this.build = { seconds: (performance.now() - started) / 1000, suppliers: scanned.suppliers, tombstones: scanned.tombstones, builtTime: new Date(), source: 'store', worker };
     return this.build;
+  }
+
+  private async scanOnMainThread(t0: number): Promise<ScanTotals> {
+    const totals: ScanTotals = { suppliers: 0, tombstones: 0, oldestSafe: 0, readWhole: [] };
+    for await (const doc of this.store.scanAll()) {
+      this.noteSettled(totals, doc.updateTime instanceof Date ? doc.updateTime.getTime() : NaN, doc.seq, t0);
+      if (doc.deleted) {
+        totals.tombstones += 1;
+        continue;
+      }
+      const entry = indexEntryOfIndexed(doc);
+      if (!entry) {
+        totals.readWhole.push(doc._id);
+        continue;
+      }
+      this.index.upsert(entry);
+      totals.suppliers += 1;
+    }
+    return totals;
+  }
+
+  /**
+   * The same scan with decoding and name normalization on a worker thread (index-build-worker.ts):
+   * the main thread only fills the index from packed batches, acknowledging each so the worker stays
+   * at most a few batches ahead.
+   */
+  private scanWithWorker(view: store.LogView, t0: number): Promise<ScanTotals> {
+    const totals: ScanTotals = { suppliers: 0, tombstones: 0, oldestSafe: 0, readWhole: [] };
+    const worker = new Worker(new URL('./index-build-worker.js', import.meta.url), { workerData: { view, batchSize: 2000 } });
+    return new Promise<ScanTotals>((resolve, reject) => {
+      let done = false;
+      worker.on('message', (m: PackedBatch | { done: true }) => {
+        if ('done' in m) {
+          done = true;
+          resolve(totals);
+          return;
+        }
+        this.index.appendTokens(m.firstNewId, m.newTokens);
+        unpackBatch(m, (r) => {
+          this.noteSettled(totals, r.updateTimeMs, r.seq, t0);
+          if (r.readWhole) {
+            totals.readWhole.push(r.id);
+            return;
+          }
+          if (!r.entry) {
+            totals.tombstones += 1;
+            return;
+          }
+          this.index.upsertInterned(r.entry, r.variants);
+          totals.suppliers += 1;
+        });
+        worker.postMessage(0);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (!done) reject(new Error(`index build worker exited with code ${code} before finishing`));
+      });
+    });
+  }
+
+  private noteSettled(totals: ScanTotals, updateTimeMs: number, seq: number, t0: number): void {
+    if (updateTimeMs < t0 - this.options.settleMs && seq > totals.oldestSafe) totals.oldestSafe = seq;
   }
 
   /** The sync's watermark: every change at or below it is in the index. */

@@ -2,8 +2,8 @@
 // stable id, a change sequence allocated from a counter document (so replicas can poll "what changed
 // after N"), and tombstones for deletions.
 import { randomUUID } from 'node:crypto';
-import type { Collection, Store } from '@clarity/kit';
-import { contentHash, emptyAddress, INDEXED_FIELDS, supplierId, type IndexedDoc, type SupplierDoc, type SupplierRecord } from '../domain/supplier.js';
+import type { Collection, Store, store } from '@clarity/kit';
+import { contentHash, emptyAddress, INDEXED_FIELDS, packIndexed, supplierId, type IndexedDoc, type SupplierDoc, type SupplierRecord } from '../domain/supplier.js';
 
 interface Counter {
   _id: string;
@@ -107,6 +107,7 @@ export class SupplierStore {
         createTime: prev && !prev.deleted ? prev.createTime : now,
         updateTime: now,
         seq: 0,
+        indexed: packIndexed(r),
       });
     });
     if (options.dryRun || written.length === 0) return { inserted, updated, unchanged, written: options.dryRun ? [] : written };
@@ -144,7 +145,12 @@ export class SupplierStore {
     return tombstone;
   }
 
-  /** Every document, tombstones included, with the fields the index reads (index builds). */
+  /** A file-backed embedded store's log view of the suppliers, for a worker-thread scan (else undefined). */
+  logView(): store.LogView | undefined {
+    return this.suppliers.logView?.();
+  }
+
+  /** Every document, tombstones included, with the fields a rebuild reads (INDEXED_FIELDS). */
   scanAll(): AsyncIterable<IndexedDoc> {
     return this.suppliers.scan(undefined, { batchSize: 2000, fields: INDEXED_FIELDS });
   }

@@ -34,6 +34,59 @@ export const enum VariantKind {
   NameWithAlias = 3,
 }
 
+/** What `upsert` stores besides the name variants. */
+export type IndexEntryFields = Omit<IndexEntry, 'aliases' | 'secondaryNames'>;
+
+/** One normalized name of a supplier, as the index holds it. */
+export interface NameVariant {
+  tokens: string[];
+  kind: VariantKind;
+  /** The source text when it is not the supplier's name (aliases, name + secondary line). */
+  text?: string;
+}
+
+/**
+ * The distinct normalized names of a supplier: its name and DBA/AKA alternates, its aliases, and its
+ * name read with each secondary line ("AMERICAN LEGION" + "37 PIERCE LAWTON UNIT"): a secondary line
+ * is no name on its own ("NEW ENGLAND", "170") but distinguishes chapters.
+ */
+export function nameVariants(entry: IndexEntry): NameVariant[] {
+  const out: NameVariant[] = [];
+  const primary = normalizeName(entry.name);
+  // Keys of the variants added so far (duplicates are skipped); the first is joined only when a
+  // second variant comes (most suppliers have one name).
+  let seen: string[] | undefined;
+  const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
+    if (n.tokens.length === 0) return;
+    if (out.length > 0) {
+      const key = n.tokens.join(' ');
+      seen ??= [out[0]!.tokens.join(' ')];
+      if (seen.includes(key)) return;
+      seen.push(key);
+    }
+    out.push(text === undefined ? { tokens: n.tokens, kind } : { tokens: n.tokens, kind, text });
+  };
+  add(primary.main, VariantKind.Primary);
+  for (const alt of primary.alternates) add(alt, VariantKind.PrimaryAlternate);
+  for (const alias of entry.aliases) {
+    const a = normalizeName(alias);
+    add(a.main, VariantKind.Alias, alias);
+    for (const alt of a.alternates) add(alt, VariantKind.Alias, alias);
+  }
+  for (const line of entry.secondaryNames ?? []) {
+    const a = normalizeName(line);
+    add({ tokens: [...primary.main.tokens, ...a.main.tokens], legalForms: [] }, VariantKind.NameWithAlias, `${entry.name} ${line}`);
+  }
+  return out;
+}
+
+/** A name variant whose tokens are already interned (a bulk build's worker numbered them). */
+export interface InternedVariant {
+  ids: ArrayLike<number>;
+  kind: VariantKind;
+  text?: string;
+}
+
 /** Display fields of one supplier. */
 export interface SlotInfo {
   id: string;
@@ -63,7 +116,8 @@ export interface SnapshotHeader {
   trigramEntries: number;
   slots: number;
 }
-const MAX_TOKENS_PER_NAME = 24;
+/** Tokens of a name that are indexed (the rest of a very long name is ignored). */
+export const MAX_TOKENS_PER_NAME = 24;
 
 /** Character code → 0..36 (A-Z, 0-9, and 36 for the word boundary or anything else). */
 function charIndex(c: number): number {
@@ -294,11 +348,45 @@ export class SupplierIndex {
   // ---------------------------------------------------------------------------------------
   // Updates
 
-  /** Adds or replaces a supplier. Returns false when the index already holds a newer version. */
-  upsert(entry: IndexEntry): boolean {
+  /**
+   * Adds or replaces a supplier. Returns false when the index already holds a newer version.
+   * `variants` are the entry's normalized names (`nameVariants(entry)`, computed here when omitted):
+   * a bulk build derives them on another thread.
+   */
+  upsert(entry: IndexEntryFields, variants: readonly NameVariant[] = nameVariants(entry as IndexEntry)): boolean {
+    const slot = this.placeSlot(entry);
+    if (slot < 0) return false;
+    for (const v of variants) this.addVariant(slot, v.tokens, v.kind, v.text);
+    return true;
+  }
+
+  /**
+   * `upsert` during a bulk build (`beginBuild`) with variants already interned by the caller, whose
+   * token ids come from `appendTokens` (a rebuild worker numbers tokens in first-seen order, as the
+   * index would).
+   */
+  upsertInterned(entry: IndexEntryFields, variants: readonly InternedVariant[]): boolean {
+    if (!this.building) throw new Error('upsertInterned: only during a bulk build');
+    const slot = this.placeSlot(entry);
+    if (slot < 0) return false;
+    for (const v of variants) this.addVariantIds(slot, v.ids, v.kind, v.text);
+    return true;
+  }
+
+  /** Interns tokens a rebuild worker saw for the first time; `firstId` must be the next free id. */
+  appendTokens(firstId: number, tokens: readonly string[]): void {
+    if (!this.building || firstId !== this.tokens.length) throw new Error(`appendTokens: expected token id ${this.tokens.length}, got ${firstId}`);
+    for (const t of tokens) {
+      if (this.vocab.has(t)) throw new Error(`appendTokens: ${t} is already interned`);
+      this.intern(t);
+    }
+  }
+
+  /** Claims (or reclaims) the slot of an entry and stores its fields; -1 when the index holds a newer version. */
+  private placeSlot(entry: IndexEntryFields): number {
     const existing = this.slotOf.get(entry.id);
     if (existing !== undefined) {
-      if (this.slotSeq.get(existing) >= entry.seq) return false;
+      if (this.slotSeq.get(existing) >= entry.seq) return -1;
       this.clearSlot(existing);
     }
     const slot = existing ?? this.freeSlots.pop() ?? this.slotIds.length;
@@ -332,39 +420,9 @@ export class SupplierIndex {
       }
     }
 
-    const primary = normalizeName(entry.name);
-    // Keys of the variants added so far (duplicates are skipped); the first is joined only when a
-    // second variant comes (most suppliers have one name).
-    let seen: string[] | undefined;
-    let first: string[] | undefined;
-    const add = (n: NormalizedName, kind: VariantKind, text?: string) => {
-      if (n.tokens.length === 0) return;
-      if (first === undefined && seen === undefined) {
-        first = n.tokens;
-      } else {
-        const key = n.tokens.join(' ');
-        seen ??= [first!.join(' ')];
-        if (seen.includes(key)) return;
-        seen.push(key);
-      }
-      this.addVariant(slot, n.tokens, kind, text);
-    };
-    add(primary.main, VariantKind.Primary);
-    for (const alt of primary.alternates) add(alt, VariantKind.PrimaryAlternate);
-    for (const alias of entry.aliases) {
-      const a = normalizeName(alias);
-      add(a.main, VariantKind.Alias, alias);
-      for (const alt of a.alternates) add(alt, VariantKind.Alias, alias);
-    }
-    // A secondary line is no name on its own ("NEW ENGLAND", "170") but distinguishes chapters when
-    // read with the name ("AMERICAN LEGION" + "37 PIERCE LAWTON UNIT").
-    for (const line of entry.secondaryNames ?? []) {
-      const a = normalizeName(line);
-      add({ tokens: [...primary.main.tokens, ...a.main.tokens], legalForms: [] }, VariantKind.NameWithAlias, `${entry.name} ${line}`);
-    }
     if (existing === undefined) this.live += 1;
     this.updatesApplied += 1;
-    return true;
+    return slot;
   }
 
   /** Removes a supplier. Returns false when it was not indexed. */
@@ -582,18 +640,19 @@ export class SupplierIndex {
     this.building = false;
   }
 
-  private addVariant(slot: number, tokens: string[], kind: VariantKind, text?: string): void {
-    const list = tokens.length > MAX_TOKENS_PER_NAME ? tokens.slice(0, MAX_TOKENS_PER_NAME) : tokens;
+  private addVariant(slot: number, tokens: readonly string[], kind: VariantKind, text?: string): void {
+    const n = Math.min(tokens.length, MAX_TOKENS_PER_NAME);
+    const ids: number[] = new Array(n);
+    for (let k = 0; k < n; k++) ids[k] = this.intern(tokens[k]!);
+    this.addVariantIds(slot, ids, kind, text);
+  }
+
+  private addVariantIds(slot: number, ids: ArrayLike<number>, kind: VariantKind, text?: string): void {
     const start = this.tokenPool.length;
-    const ids: number[] = [];
-    for (const t of list) {
-      const id = this.intern(t);
-      ids.push(id);
-      this.tokenPool.push(id);
-    }
+    for (let k = 0; k < ids.length; k++) this.tokenPool.push(ids[k]!);
     const v = this.variantSlot.push(slot);
     this.variantStart.set(v, start);
-    this.variantLength.set(v, list.length);
+    this.variantLength.set(v, ids.length);
     this.variantAlive.set(v, 1);
     this.variantKind.set(v, kind);
     this.variantNext.set(v, this.slotFirstVariant.get(slot));
