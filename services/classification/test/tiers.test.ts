@@ -233,6 +233,38 @@ describe('statistical model tier', () => {
     assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
     assert.equal(classify('Aiichiro Nakano').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
   });
+  it('does not read a name without any person-name word, but with trade words, as a person', () => {
+    for (const name of ['The Urology Clinic', 'Apex Roofing & Remodeling', 'Bge Contracting']) {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
+      assert.ok(c.evidence.some((e) => e.ruleId === 'model.not_a_person'), name);
+    }
+    // Rare names keep their person reading: the "LAST, FIRST M" shape, or no trade word at all.
+    assert.equal(classify('ABDELLATIF, AREF R').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+    assert.equal(classify('Dipak Ghosal').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+  });
+  it('calls a person named with the words of a trade a sole proprietor', () => {
+    const c = classify('Rivera Trucking');
+    assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);
+    assert.equal(c.subtype, S.PAYEE_SUBTYPE_SOLE_PROPRIETOR);
+    assert.equal(c.industry?.naics?.code, '484121');
+    assert.equal(classify('VERA, ELIZABETH').subtype, S.PAYEE_SUBTYPE_PERSON);
+    assert.equal(classify('BAKER, JOHN').subtype, S.PAYEE_SUBTYPE_PERSON, 'a surname that is also a trade word');
+  });
+});
+
+describe('subtype and industry details', () => {
+  it('names the government body by its longest keyword', () => {
+    assert.equal(classify('US Department of Education').subtype, S.PAYEE_SUBTYPE_FEDERAL);
+    assert.equal(classify('Fulton County Tax Commissioner').subtype, S.PAYEE_SUBTYPE_TAX_AUTHORITY);
+  });
+  it("gives a utility the industry its words name", () => {
+    assert.equal(classify('Verizon Wireless').industry?.naics?.code, '517312');
+    assert.equal(classify('Verizon Wireless').industry?.sic?.code, '4812');
+    assert.equal(classify('Waste Management of Georgia').industry?.naics?.code, '562111');
+    assert.equal(classify('Cobb County Water System').industry?.naics?.code, '221310');
+    assert.equal(classify('Georgia Power Company').industry?.naics?.code, '221122');
+  });
 });
 
 describe('overrides', () => {

@@ -178,6 +178,7 @@ const KEYWORDS: Array<[string, string, string?]> = [
   ['WATER|WATER AND SEWER|WATER WORKS|WATERWORKS|WATER SYSTEM|WATER COMPANY', '221310', '4941'],
   ['NATURAL GAS|GAS COMPANY|GAS UTILITY', '221210', '4924'],
   ['TELEPHONE|TELECOM|TELECOMMUNICATIONS|COMMUNICATIONS|CABLE|BROADBAND|INTERNET', '517311', '4813'],
+  ['WASTE|WASTE MANAGEMENT|DISPOSAL|SANITATION|RECYCLING|REFUSE|GARBAGE', '562111', '4212'],
   // public safety (government or not)
   ['POLICE|SHERIFF|SHERIFFS|LAW ENFORCEMENT|CONSTABLE', '922120', '9221'],
   ['FIRE|FIRE RESCUE|FIRE DEPARTMENT|FIRE DISTRICT|FIRE PROTECTION', '922160', '9224'],
@@ -189,6 +190,24 @@ const KEYWORDS: Array<[string, string, string?]> = [
   ['AIRPORT|AIRPORT AUTHORITY', '488119', '4581'],
   ['PORT AUTHORITY', '488310', '4491'],
 ];
+
+/** Which utility a utility's words name (the first kind found, in this order); electric is the default. */
+const UTILITY_KINDS: Array<[RegExp, string, string]> = [
+  [/^(WIRELESS|MOBILITY|CELLULAR)$/, '517312', '4812'],
+  [/^(TELEPHONE|TELECOM|TELECOMMUNICATIONS|COMMUNICATIONS|CABLE|BROADBAND|INTERNET|FIBER)$/, '517311', '4813'],
+  [/^(WASTE|DISPOSAL|SANITATION|RECYCLING|REFUSE|GARBAGE|TRASH)$/, '562111', '4212'],
+  [/^(SEWER|SEWERAGE|WASTEWATER)$/, '221320', '4952'],
+  [/^(WATER|WATERWORKS)$/, '221310', '4941'],
+  [/^(GAS|PROPANE)$/, '221210', '4924'],
+  [/^(ELECTRIC|ELECTRICAL|POWER|ENERGY|EMC)$/, '221122', '4911'],
+];
+function utilityKind(tokens: readonly string[]): [string, string, string] | undefined {
+  for (const [re, naics, sic] of UTILITY_KINDS) {
+    const word = tokens.find((t) => re.test(t));
+    if (word) return [naics, sic, word];
+  }
+  return undefined;
+}
 
 /** Codes by payee subtype when no keyword decides. */
 const BY_SUBTYPE: Partial<Record<PayeeSubtype, [string, string]>> = {
@@ -332,10 +351,16 @@ export class IndustryClassifier implements IndustryAssigner {
     if (type === PayeeType.PAYEE_TYPE_GOVERNMENT) {
       const kw = this.keyword(tokens);
       if (kw && kw[0].startsWith('92')) return this.codes(kw[0], kw[1], this.confidence.government, 'name_keywords', `industry.keyword.${kw[2].toLowerCase().replace(/ /g, '_')}`, `government keyword "${kw[2]}"`, kw[2]);
+      const u = subtype === S.PAYEE_SUBTYPE_UTILITY ? utilityKind(tokens) : undefined;
+      if (u) return this.codes(u[0], u[1], this.confidence.government, 'name_keywords', `industry.utility.${u[2].toLowerCase()}`, `a public utility: "${u[2]}"`, u[2]);
       const bySub = BY_SUBTYPE[subtype] ?? ['921190', '9199'];
       return this.codes(bySub[0], bySub[1], this.confidence.government, 'payee_type', 'industry.payee_type', 'a government body: public administration', norm.display);
     }
     // 2. Financial, insurance, utility, trust subtypes ("STATE FARM INSURANCE" is an insurer, not a farm).
+    if (subtype === S.PAYEE_SUBTYPE_UTILITY) {
+      const u = utilityKind(tokens);
+      if (u) return this.codes(u[0], u[1], this.confidence.payee_type, 'name_keywords', `industry.utility.${u[2].toLowerCase()}`, `a utility: "${u[2]}"`, u[2]);
+    }
     const bySub = BY_SUBTYPE[subtype];
     if (bySub) return this.codes(bySub[0], bySub[1], this.confidence.payee_type, 'payee_type', 'industry.payee_type', `subtype ${PayeeSubtype[subtype]}`, norm.display);
     // 3. Curated keywords (the longest phrase; among equals the rightmost, where the trade usually stands).
