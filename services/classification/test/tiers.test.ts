@@ -243,6 +243,17 @@ describe('statistical model tier', () => {
     assert.equal(classify('ABDELLATIF, AREF R').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
     assert.equal(classify('Dipak Ghosal').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
   });
+  it('does not read a company as a government from letter patterns alone', () => {
+    for (const name of ['Adobe Systems', 'Zoom Video Communications']) {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
+      assert.ok(c.evidence.some((e) => e.ruleId === 'model.no_government_word'), name);
+      assert.equal(c.confidence, 0.8, 'the guard\'s measured share of right answers');
+    }
+    // A word of a public body, or a rule hit, keeps the model's reading.
+    assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
+    assert.equal(classify('Office of the Secretary of Defense').payeeType, T.PAYEE_TYPE_GOVERNMENT);
+  });
   it('calls a person named with the words of a trade a sole proprietor', () => {
     const c = classify('Rivera Trucking');
     assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);
