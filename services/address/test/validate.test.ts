@@ -53,6 +53,11 @@ describe('standardization (Pub 28)', () => {
     assert.deepEqual([r.parsed!.unitType, r.parsed!.unitId], ['STE', '100']);
   });
 
+  it('a floor written after its number is one unit, its ordinal a number ("34TH FLOOR" → "FL 34")', () => {
+    assert.equal(v.validate('350 Fifth Avenue, 34th Floor, New York, NY 10118').standardized!.deliveryLine, '350 FIFTH AVE FL 34');
+    assert.equal(v.validate('500 Main St 3rd Fl Springfield IL 62701').standardized!.deliveryLine, '500 MAIN ST FL 3');
+    assert.equal(v.validate('500 Main St Apt 4 Fl 2 Springfield IL 62701').standardized!.deliveryLine, '500 MAIN ST APT 4 FL 2');
+  });
   it('PO box and rural route delivery lines', () => {
     assert.equal(v.validate('P.O. Box 123, Atlanta, GA 30301').standardized!.deliveryLine, 'PO BOX 123');
     assert.equal(v.validate('Rural Route 2 Box 152, Grafton, VT 05146').standardized!.deliveryLine, 'RR 2 BOX 152');
@@ -127,6 +132,17 @@ describe('local verdict', () => {
     assert.ok(r.confidence > 0.8);
   });
 
+  it('a unit the model may name Subaddress or Occupancy does not make the reading doubtful', () => {
+    const p = new AddressParser().parse('200 E Randolph St Fl 25 Chicago IL 60601-6436');
+    assert.ok(p.confidence < 0.8, `the exact labels are split between two namings (${p.confidence})`);
+    assert.ok(p.readingConfidence >= 0.8, `the reading is not (${p.readingConfidence})`);
+    const r = v.validate('200 E Randolph St Fl 25 Chicago IL 60601-6436');
+    assert.equal(r.verdict!.possibleNextAction, A.POSSIBLE_NEXT_ACTION_ACCEPT);
+    assert.equal(r.standardized!.deliveryLine, '200 E RANDOLPH ST FL 25');
+    // Without a unit, reading and exact confidence are the same number.
+    const plain = new AddressParser().parse('1 Microsoft Way, Redmond, WA 98052');
+    assert.equal(plain.readingConfidence, plain.confidence);
+  });
   it('city and state are inferred from the ZIP (CONFIRM)', () => {
     const r = v.validate({ line1: '10600 FOLSOM BLVD', postalCode: '95670' });
     assert.equal(r.standardized!.lastLine, 'RANCHO CORDOVA CA 95670');

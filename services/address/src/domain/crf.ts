@@ -25,6 +25,12 @@ export interface Tagging {
   marginals: number[];
   /** Probability of the whole chosen sequence under the model. */
   sequenceProbability: number;
+  /**
+   * Probability of the chosen reading: the chosen sequence plus the sequences that differ from it only by
+   * naming a secondary unit Subaddress… instead of Occupancy… or back (the training data labels "FL 25"
+   * both ways; either gives the same fields and standardized line).
+   */
+  readingProbability: number;
 }
 
 
@@ -410,7 +416,7 @@ export class CrfModel {
   tag(tokens: Token[], ctx: FeatureContext, allowed?: Array<ReadonlySet<number> | undefined>): Tagging {
     const n = tokens.length;
     const L = this.L;
-    if (n === 0) return { labels: [], marginals: [], sequenceProbability: 1 };
+    if (n === 0) return { labels: [], marginals: [], sequenceProbability: 1, readingProbability: 1 };
     const score = this.scoreInto(tokens, ctx);
     const emit = this.emitBuffer;
     if (allowed) {
@@ -480,7 +486,43 @@ export class CrfModel {
     for (let i = 0; i < n; i++) logZ += Math.log(scale[i]!);
     const marginals = new Array<number>(n);
     for (let i = 0; i < n; i++) marginals[i] = Math.min(1, alpha[i * L + labels[i]!]! * beta[i * L + labels[i]!]!);
-    return { labels, marginals, sequenceProbability: Math.min(1, Math.exp(bestScore / this.temperature - logZ)) };
+    const sequenceProbability = Math.min(1, Math.exp(bestScore / this.temperature - logZ));
+    return { labels, marginals, sequenceProbability, readingProbability: this.readingProbability(labels, score, logZ, sequenceProbability) };
+  }
+
+  /** Label → its unit twin (SubaddressType ↔ OccupancyType, SubaddressIdentifier ↔ OccupancyIdentifier), or -1. */
+  private unitTwinOf?: Int32Array;
+
+  private readingProbability(labels: number[], score: Float64Array, logZ: number, sequenceProbability: number): number {
+    const twin = (this.unitTwinOf ??= this.unitTwins());
+    const at: number[] = [];
+    for (let i = 0; i < labels.length && at.length <= 4; i++) if (twin[labels[i]!]! >= 0) at.push(i);
+    if (at.length === 0 || at.length > 4) return sequenceProbability;
+    const L = this.L;
+    const alt = labels.slice();
+    let total = sequenceProbability;
+    // Every renaming of the k unit tokens (k ≤ 4) but the chosen one.
+    for (let mask = 1; mask < 1 << at.length; mask++) {
+      for (let b = 0; b < at.length; b++) alt[at[b]!] = mask & (1 << b) ? twin[labels[at[b]!]!]! : labels[at[b]!]!;
+      let pathScore = score[alt[0]!]!;
+      for (let i = 1; i < alt.length; i++) pathScore += this.trans[alt[i - 1]! * L + alt[i]!]! + score[i * L + alt[i]!]!;
+      total += Math.exp(pathScore / this.temperature - logZ);
+    }
+    return Math.min(1, total);
+  }
+
+  private unitTwins(): Int32Array {
+    const twin = new Int32Array(this.L).fill(-1);
+    const pair = (a: string, b: string) => {
+      const x = this.labelIndex.get(a);
+      const y = this.labelIndex.get(b);
+      if (x === undefined || y === undefined) return;
+      twin[x] = y;
+      twin[y] = x;
+    };
+    pair('SubaddressType', 'OccupancyType');
+    pair('SubaddressIdentifier', 'OccupancyIdentifier');
+    return twin;
   }
 
   /** Decodes plain scores (tests and tools): the emission factors are computed from them. */

@@ -57,7 +57,13 @@ export interface Parse {
   components: ParsedComponent[];
   fields: ParsedFields;
   kind: AddressKind;
+  /** Calibrated probability that every token's label is right (exact labels). */
   confidence: number;
+  /**
+   * The same for the reading: labels that give the same fields count as one (a unit named Subaddress or
+   * Occupancy). What the verdict uses; not separately calibrated.
+   */
+  readingConfidence: number;
   /** ZIP written in a sloppy form and read differently ("30260.0" → "30260", "5146" → "05146"). */
   zipRepair?: { original: string; zip: string; how: 'decimal' | 'leading-zero' | 'nine-digits' };
 }
@@ -213,14 +219,16 @@ export class AddressParser {
       }
     }
     const kind = this.kindOf(parsed, fields);
-    let confidence = tagging.sequenceProbability;
-    if (tokens.length === 0) confidence = 0;
-    else {
-      if (kind === AddressKind.ADDRESS_KIND_UNKNOWN) confidence *= 0.5;
-      confidence *= 1 - junk / parsed.length;
-      if (nonLatin) confidence *= 0.3;
-    }
-    return { text, tokens: parsed, components, fields, kind, confidence: round(confidence), ...(zipRepair ? { zipRepair } : {}) };
+    const discounted = (p: number) => {
+      if (tokens.length === 0) return 0;
+      if (kind === AddressKind.ADDRESS_KIND_UNKNOWN) p *= 0.5;
+      p *= 1 - junk / parsed.length;
+      if (nonLatin) p *= 0.3;
+      return round(p);
+    };
+    const confidence = discounted(tagging.sequenceProbability);
+    const readingConfidence = discounted(tagging.readingProbability);
+    return { text, tokens: parsed, components, fields, kind, confidence, readingConfidence, ...(zipRepair ? { zipRepair } : {}) };
   }
 
   /**

@@ -69,6 +69,11 @@ export function standardGroupType(s: string): string {
 }
 
 /** Builds the Pub 28 lines. `fields` carry the validated city/state/ZIP (validation may have corrected them). */
+/** A floor's ordinal is written as its number ("34TH FLOOR" → "FL 34"). */
+function floorNumber(designator: string, id: string): string {
+  return designator === 'FL' ? id.replace(/^(\d+)(ST|ND|RD|TH)$/, '$1') : id;
+}
+
 export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: AddressKind, pairs: ReadonlyArray<[string, string]> = unitPairs(tokens)): StandardLines {
   let groupTokens = '';
   let groupIdText = '';
@@ -107,10 +112,14 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
     std.unitType = UNIT_DESIGNATOR.get(std.unitId)!;
     std.unitId = '';
   }
+  std.unitId = floorNumber(std.unitType, std.unitId);
   std.ruralRoute = join2(std.groupType, std.groupId);
   // All secondary units in input order ("STE 100 PMB 1092"); a bare identifier gets "#".
   const unit = pairs.length > 1
-    ? pairs.map(([d, id]) => [d ? standardUnitType(d) : '#', words(id)].filter(Boolean).join(' ')).join(' ')
+    ? pairs.map(([d, id]) => {
+        const designator = d ? standardUnitType(d) : '#';
+        return [designator, floorNumber(designator, words(id))].filter(Boolean).join(' ');
+      }).join(' ')
     : join2(std.unitType, std.unitId);
   let delivery: string;
   switch (kind) {

@@ -9,6 +9,13 @@ export function unitPairs(tokens: readonly Token[]): Array<[string, string]> {
   for (const t of tokens) {
     if (t.label === 'IntersectionSeparator') break;
     if (t.label === 'OccupancyType' || t.label === 'SubaddressType') {
+      // "34TH FLOOR", "2ND FL": a designator right after an identifier that has none is that unit's
+      // designator (written after its number), not a unit of its own.
+      if (current && current[1] && !current[0]) {
+        current[0] = t.text;
+        current = undefined;
+        continue;
+      }
       if (current && (current[1] || !current[0])) current = undefined;
       if (!current) pairs.push((current = ['', '']));
       current[0] = current[0] ? `${current[0]} ${t.text}` : t.text;

@@ -322,12 +322,14 @@ export class LocalValidator {
     else if (state && !suspiciousState) validationGranularity = Granularity.GRANULARITY_ADMINISTRATIVE_AREA;
 
     let action: PossibleNextAction;
-    if (!addressComplete || parse.confidence < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
-    else if (inferred || replaced || spell || plausibleOnly || unitDoubts.length > 0 || parse.confidence < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
+    // The reading's confidence: a unit named Subaddress or Occupancy reads the same.
+    const reading = parse.readingConfidence;
+    if (!addressComplete || reading < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
+    else if (inferred || replaced || spell || plausibleOnly || unitDoubts.length > 0 || reading < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
     else action = PossibleNextAction.POSSIBLE_NEXT_ACTION_ACCEPT;
 
     // Confidence: the parse's probability, discounted for every doubt validation found.
-    let confidence = parse.confidence;
+    let confidence = reading;
     for (const c of checks) {
       if (c.level === C.CONFIRMATION_LEVEL_UNCONFIRMED_AND_SUSPICIOUS) confidence *= 0.5;
       else if (c.replaced) confidence *= 0.8;
