@@ -254,6 +254,14 @@ describe('statistical model tier', () => {
     assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
     assert.equal(classify('Office of the Secretary of Defense').payeeType, T.PAYEE_TYPE_GOVERNMENT);
   });
+  it('does not read a single word as a person', () => {
+    for (const name of ['Grainger', 'Kroger']) {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
+      assert.ok(c.evidence.some((e) => e.ruleId === 'model.single_word'), name);
+    }
+    assert.equal(classify('Grainger, Tom').payeeType, T.PAYEE_TYPE_INDIVIDUAL, 'LAST, FIRST is two words');
+  });
   it('calls a person named with the words of a trade a sole proprietor', () => {
     const c = classify('Rivera Trucking');
     assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);

@@ -130,7 +130,7 @@ export function modelHitKeys(hits: readonly TierHit[]): string[] {
  * Confidence of an answer a model guard changed: the share of the guard's answers that were right on the
  * calibration split (clean labels), rounded down.
  */
-const GUARD_CONFIDENCE = { notGovernment: 0.8, notPerson: 0.9 };
+const GUARD_CONFIDENCE = { notGovernment: 0.8, notPerson: 0.9, singleWord: 0.9 };
 
 /** Words of public bodies' names (an "OFFICE" only as "OFFICE OF …" or at the end: not "OFFICE DEPOT"). */
 const GOVERNMENT_WORDS = new Set(
@@ -291,6 +291,7 @@ export class PayeeClassifier {
       c.subtype = S.PAYEE_SUBTYPE_UNSPECIFIED;
       const p = model.probs;
       let notGovernment = false;
+      let notPerson: 'single_word' | 'trade_words' | undefined;
       if (c.payeeType === GOV && !hits.some((h) => h.tier !== 'junk') && !governmentWorded(norm)) {
         // GOVERNMENT from letter patterns alone, with no rule hit and no word a public body's name carries
         // ("ADOBE SYSTEMS", "ZOOM VIDEO COMMUNICATIONS"): the decision offset that buys GOVERNMENT recall
@@ -301,14 +302,26 @@ export class PayeeClassifier {
         c.confidence = GUARD_CONFIDENCE.notGovernment;
         hits.push({ ...this.score({ tier: 'model', ruleId: 'model.no_government_word', type: c.payeeType, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail: "no rule hit and no word of a public body's name: not read as a government", matched: norm.display, prior: 0.5 }), decisive: false });
       }
-      if (c.payeeType === IND && !personShaped(norm, lex) && tradeWords(norm, lex).length > 0) {
+      if (c.payeeType === IND && norm.tokens.length === 1 && norm.commas.length === 0) {
+        // One word is no person's name as a payee writes it ("GRAINGER", "KROGER" are surnames too): not one
+        // single-word name of the labeled train or calibration splits is a person's; the 24 calibration names
+        // the model read as persons were all businesses.
+        notPerson = 'single_word';
+      } else if (c.payeeType === IND && !personShaped(norm, lex) && tradeWords(norm, lex).length > 0) {
         // No word of a person's name, the words of a trade: the model's person reading rests on letter
-        // patterns alone ("THE UROLOGY CLINIC", "APEX ROOFING AND REMODELING"). The answer becomes the
-        // likelier of the other two types (BUSINESS when GOVERNMENT was just ruled out). On the calibration
-        // split this changed 55 clean names: 51 to their label, 1 government body away from it.
-        c.payeeType = MODEL_CLASSES[notGovernment || p[1]! >= p[2]! ? 1 : 2]!;
-        c.confidence = notGovernment ? GUARD_CONFIDENCE.notGovernment : GUARD_CONFIDENCE.notPerson;
-        hits.push({ ...this.score({ tier: 'model', ruleId: 'model.not_a_person', type: c.payeeType, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail: `no word of a person's name and trade words (${tradeWords(norm, lex).join(', ')}): not read as a person`, matched: norm.display, prior: 0.5 }), decisive: false });
+        // patterns alone ("THE UROLOGY CLINIC", "APEX ROOFING AND REMODELING"). On the calibration split
+        // this changed 55 clean names: 51 to their label, 1 government body away from it.
+        notPerson = 'trade_words';
+      }
+      if (notPerson) {
+        // The answer becomes the likelier of the other two types — BUSINESS when GOVERNMENT was just ruled
+        // out, and for a single word (the labeled splits hold 1,800 single-word businesses, 30 governments).
+        c.payeeType = MODEL_CLASSES[notGovernment || notPerson === 'single_word' || p[1]! >= p[2]! ? 1 : 2]!;
+        c.confidence = notGovernment ? GUARD_CONFIDENCE.notGovernment : notPerson === 'single_word' ? GUARD_CONFIDENCE.singleWord : GUARD_CONFIDENCE.notPerson;
+        const detail = notPerson === 'single_word'
+          ? 'a single word: not read as a person'
+          : `no word of a person's name and trade words (${tradeWords(norm, lex).join(', ')}): not read as a person`;
+        hits.push({ ...this.score({ tier: 'model', ruleId: notPerson === 'single_word' ? 'model.single_word' : 'model.not_a_person', type: c.payeeType, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail, matched: norm.display, prior: 0.5 }), decisive: false });
       }
     }
     this.finish(c, norm, hits, decision, model, options);
