@@ -83,6 +83,22 @@ describe('full rebuild on a worker thread', () => {
     assert.equal(matcher.match({ name: 'Party Time 5' }, 1).candidates[0]?.info.id, supplierId(records[5]!.source, records[5]!.sourceId));
   });
 
+  it('falls back to the main thread when the worker fails before its first batch', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'clarity-parallel-fallback-'));
+    const s = new store.EmbeddedStore({ dir: d });
+    const suppliers = new SupplierStore(s);
+    await suppliers.init();
+    await suppliers.upsertBatch(Array.from({ length: 50 }, (_, i) => record(i)));
+    const real = suppliers.logView()!;
+    suppliers.logView = () => ({ ...real, path: join(d, 'no-such.log') });
+    const index = new SupplierIndex();
+    const stats = await new IndexSync(suppliers, index, { intervalMs: 0, settleMs: 0, buildWorkerMinSuppliers: 1 }).buildIndex();
+    await s.close();
+    rmSync(d, { recursive: true, force: true });
+    assert.equal(stats.worker, false);
+    assert.equal(stats.suppliers, 50);
+    assert.equal(index.supplierCount, 50);
+  });
   it('is configured by CLARITY_MATCHING_BUILD_WORKER_MIN (0 = never)', () => {
     assert.equal(loadMatchingSettings({}).buildWorkerMinSuppliers, 20_000);
     assert.equal(loadMatchingSettings({ CLARITY_MATCHING_BUILD_WORKER_MIN: '0' }).buildWorkerMinSuppliers, 0);

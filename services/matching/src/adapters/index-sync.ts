@@ -77,7 +77,7 @@ export class IndexSync {
         worker = true;
       } catch (err) {
         // Only a worker that failed before sending anything may fall back: the index is still empty.
-        if (this.index.supplierCount > 0) throw err;
+        if (this.index.supplierCount > 0 || this.index.termCount > 0) throw err;
         this.options.logger?.warn({ err }, 'index build worker failed to start; building on the main thread');
       }
     }
@@ -132,33 +132,42 @@ export class IndexSync {
     const totals: ScanTotals = { suppliers: 0, tombstones: 0, oldestSafe: 0, readWhole: [] };
     const worker = new Worker(new URL('./index-build-worker.js', import.meta.url), { workerData: { view, batchSize: 2000 } });
     return new Promise<ScanTotals>((resolve, reject) => {
-      let done = false;
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        reject(err);
+      };
       worker.on('message', (m: PackedBatch | { done: true }) => {
+        if (settled) return;
         if ('done' in m) {
-          done = true;
+          settled = true;
           resolve(totals);
           return;
         }
-        this.index.appendTokens(m.firstNewId, m.newTokens);
-        unpackBatch(m, (r) => {
-          this.noteSettled(totals, r.updateTimeMs, r.seq, t0);
-          if (r.readWhole) {
-            totals.readWhole.push(r.id);
-            return;
-          }
-          if (!r.entry) {
-            totals.tombstones += 1;
-            return;
-          }
-          this.index.upsertInterned(r.entry, r.variants);
-          totals.suppliers += 1;
-        });
-        worker.postMessage(0);
+        try {
+          this.index.appendTokens(m.firstNewId, m.newTokens);
+          unpackBatch(m, (r) => {
+            this.noteSettled(totals, r.updateTimeMs, r.seq, t0);
+            if (r.readWhole) {
+              totals.readWhole.push(r.id);
+              return;
+            }
+            if (!r.entry) {
+              totals.tombstones += 1;
+              return;
+            }
+            this.index.upsertInterned(r.entry, r.variants);
+            totals.suppliers += 1;
+          });
+          worker.postMessage(0);
+        } catch (err) {
+          fail(err);
+        }
       });
-      worker.once('error', reject);
-      worker.once('exit', (code) => {
-        if (!done) reject(new Error(`index build worker exited with code ${code} before finishing`));
-      });
+      worker.once('error', fail);
+      worker.once('exit', (code) => fail(new Error(`index build worker exited with code ${code} before finishing`)));
     });
   }
 
