@@ -290,38 +290,37 @@ export class PayeeClassifier {
       c.decidedBy = ClassificationTier.CLASSIFICATION_TIER_MODEL;
       c.subtype = S.PAYEE_SUBTYPE_UNSPECIFIED;
       const p = model.probs;
+      // A guard's answer: its type, its measured confidence, and an evidence entry saying why.
+      const overrule = (type: PayeeType, confidence: number, ruleId: string, detail: string) => {
+        c.payeeType = type;
+        c.confidence = confidence;
+        hits.push({ ...this.score({ tier: 'model', ruleId, type, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail, matched: norm.display, prior: 0.5 }), decisive: false });
+      };
       let notGovernment = false;
-      let notPerson: 'single_word' | 'trade_words' | undefined;
       if (c.payeeType === GOV && !hits.some((h) => h.tier !== 'junk') && !governmentWorded(norm)) {
         // GOVERNMENT from letter patterns alone, with no rule hit and no word a public body's name carries
         // ("ADOBE SYSTEMS", "ZOOM VIDEO COMMUNICATIONS"): the decision offset that buys GOVERNMENT recall
         // overreaches there. The answer becomes the likelier of the other two types. On the calibration split
         // this changed 136 clean names: 110 to their label, 3 government bodies away from it.
         notGovernment = true;
-        c.payeeType = MODEL_CLASSES[p[0]! > p[1]! ? 0 : 1]!;
-        c.confidence = GUARD_CONFIDENCE.notGovernment;
-        hits.push({ ...this.score({ tier: 'model', ruleId: 'model.no_government_word', type: c.payeeType, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail: "no rule hit and no word of a public body's name: not read as a government", matched: norm.display, prior: 0.5 }), decisive: false });
+        overrule(MODEL_CLASSES[p[0]! > p[1]! ? 0 : 1]!, GUARD_CONFIDENCE.notGovernment, 'model.no_government_word', "no rule hit and no word of a public body's name: not read as a government");
       }
+      // The person guards' answer is the likelier of the other two types — BUSINESS when GOVERNMENT was just
+      // ruled out, and for a single word (the labeled splits hold 1,800 single-word businesses, 30 governments).
+      const notPersonConfidence = (measured: number) => (notGovernment ? GUARD_CONFIDENCE.notGovernment : measured);
       if (c.payeeType === IND && norm.tokens.length === 1 && norm.commas.length === 0) {
         // One word is no person's name as a payee writes it ("GRAINGER", "KROGER" are surnames too): not one
         // single-word name of the labeled train or calibration splits is a person's; the 24 calibration names
         // the model read as persons were all businesses.
-        notPerson = 'single_word';
-      } else if (c.payeeType === IND && !personShaped(norm, lex) && tradeWords(norm, lex).length > 0) {
+        overrule(BUS, notPersonConfidence(GUARD_CONFIDENCE.singleWord), 'model.single_word', 'a single word: not read as a person');
+      } else if (c.payeeType === IND && !personShaped(norm, lex)) {
         // No word of a person's name, the words of a trade: the model's person reading rests on letter
         // patterns alone ("THE UROLOGY CLINIC", "APEX ROOFING AND REMODELING"). On the calibration split
         // this changed 55 clean names: 51 to their label, 1 government body away from it.
-        notPerson = 'trade_words';
-      }
-      if (notPerson) {
-        // The answer becomes the likelier of the other two types — BUSINESS when GOVERNMENT was just ruled
-        // out, and for a single word (the labeled splits hold 1,800 single-word businesses, 30 governments).
-        c.payeeType = MODEL_CLASSES[notGovernment || notPerson === 'single_word' || p[1]! >= p[2]! ? 1 : 2]!;
-        c.confidence = notGovernment ? GUARD_CONFIDENCE.notGovernment : notPerson === 'single_word' ? GUARD_CONFIDENCE.singleWord : GUARD_CONFIDENCE.notPerson;
-        const detail = notPerson === 'single_word'
-          ? 'a single word: not read as a person'
-          : `no word of a person's name and trade words (${tradeWords(norm, lex).join(', ')}): not read as a person`;
-        hits.push({ ...this.score({ tier: 'model', ruleId: notPerson === 'single_word' ? 'model.single_word' : 'model.not_a_person', type: c.payeeType, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail, matched: norm.display, prior: 0.5 }), decisive: false });
+        const trade = tradeWords(norm, lex);
+        if (trade.length > 0) {
+          overrule(notGovernment || p[1]! >= p[2]! ? BUS : GOV, notPersonConfidence(GUARD_CONFIDENCE.notPerson), 'model.not_a_person', `no word of a person's name and trade words (${trade.join(', ')}): not read as a person`);
+        }
       }
     }
     this.finish(c, norm, hits, decision, model, options);
@@ -375,8 +374,7 @@ export class PayeeClassifier {
       // federal, though "DEPARTMENT OF EDUCATION" alone may be a state's); among equals the most specific
       // subtype ("COUNTY TREASURER" is a tax authority, not just a county).
       const gov = hits.filter((h) => h.type === GOV && h.exclusion && !h.contested);
-      const longest = Math.max(0, ...gov.map((h) => h.matched.length));
-      const govSubs = gov.filter((h) => h.matched.length === longest || !gov.some((g) => g !== h && g.matched.length > h.matched.length && g.matched.includes(h.matched))).map((h) => h.subtype);
+      const govSubs = gov.filter((h) => !gov.some((g) => g.matched.length > h.matched.length && g.matched.includes(h.matched))).map((h) => h.subtype);
       c.subtype = GOV_SUBTYPE_ORDER.find((s) => govSubs.includes(s)) ?? c.subtype;
     }
     // Exclusion outcome: hits whose implied type agrees with the answer (a government keyword inside a

@@ -325,6 +325,12 @@ export class IndustryClassifier implements IndustryAssigner {
     return this.sic.titles[code] ?? '';
   }
 
+  /** A utility's codes from its own words (telephone, wireless, waste, water, gas…), if they name one. */
+  private utilityCodes(tokens: readonly string[], confidence: number, what: string): IndustryClassification | undefined {
+    const u = utilityKind(tokens);
+    return u && this.codes(u[0], u[1], confidence, 'name_keywords', `industry.utility.${u[2].toLowerCase()}`, `${what}: "${u[2]}"`, u[2]);
+  }
+
   private codes(naicsCode: string, sicCode: string, confidence: number, source: string, ruleId: string, detail: string, matched: string): IndustryClassification {
     const sic = sicCode || this.sic.naicsToSic[naicsCode]?.[0] || '';
     return {
@@ -351,16 +357,14 @@ export class IndustryClassifier implements IndustryAssigner {
     if (type === PayeeType.PAYEE_TYPE_GOVERNMENT) {
       const kw = this.keyword(tokens);
       if (kw && kw[0].startsWith('92')) return this.codes(kw[0], kw[1], this.confidence.government, 'name_keywords', `industry.keyword.${kw[2].toLowerCase().replace(/ /g, '_')}`, `government keyword "${kw[2]}"`, kw[2]);
-      const u = subtype === S.PAYEE_SUBTYPE_UTILITY ? utilityKind(tokens) : undefined;
-      if (u) return this.codes(u[0], u[1], this.confidence.government, 'name_keywords', `industry.utility.${u[2].toLowerCase()}`, `a public utility: "${u[2]}"`, u[2]);
+      const utility = subtype === S.PAYEE_SUBTYPE_UTILITY && this.utilityCodes(tokens, this.confidence.government, 'a public utility');
+      if (utility) return utility;
       const bySub = BY_SUBTYPE[subtype] ?? ['921190', '9199'];
       return this.codes(bySub[0], bySub[1], this.confidence.government, 'payee_type', 'industry.payee_type', 'a government body: public administration', norm.display);
     }
     // 2. Financial, insurance, utility, trust subtypes ("STATE FARM INSURANCE" is an insurer, not a farm).
-    if (subtype === S.PAYEE_SUBTYPE_UTILITY) {
-      const u = utilityKind(tokens);
-      if (u) return this.codes(u[0], u[1], this.confidence.payee_type, 'name_keywords', `industry.utility.${u[2].toLowerCase()}`, `a utility: "${u[2]}"`, u[2]);
-    }
+    const utility = subtype === S.PAYEE_SUBTYPE_UTILITY && this.utilityCodes(tokens, this.confidence.payee_type, 'a utility');
+    if (utility) return utility;
     const bySub = BY_SUBTYPE[subtype];
     if (bySub) return this.codes(bySub[0], bySub[1], this.confidence.payee_type, 'payee_type', 'industry.payee_type', `subtype ${PayeeSubtype[subtype]}`, norm.display);
     // 3. Curated keywords (the longest phrase; among equals the rightmost, where the trade usually stands).

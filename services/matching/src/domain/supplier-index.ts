@@ -348,15 +348,11 @@ export class SupplierIndex {
   // ---------------------------------------------------------------------------------------
   // Updates
 
-  /**
-   * Adds or replaces a supplier. Returns false when the index already holds a newer version.
-   * `variants` are the entry's normalized names (`nameVariants(entry)`, computed here when omitted):
-   * a bulk build derives them on another thread.
-   */
-  upsert(entry: IndexEntryFields, variants: readonly NameVariant[] = nameVariants(entry as IndexEntry)): boolean {
+  /** Adds or replaces a supplier. Returns false when the index already holds a newer version. */
+  upsert(entry: IndexEntry): boolean {
     const slot = this.placeSlot(entry);
     if (slot < 0) return false;
-    for (const v of variants) this.addVariant(slot, v.tokens, v.kind, v.text);
+    for (const v of nameVariants(entry)) this.addVariant(slot, v.tokens, v.kind, v.text);
     return true;
   }
 
