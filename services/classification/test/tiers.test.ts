@@ -19,11 +19,21 @@ const ruleIds = (name: string) => classify(name).evidence.map((e) => e.ruleId);
 
 describe('normalization', () => {
   it('folds case, accents, ampersands and punctuation, and keeps the comma of "LAST, FIRST"', () => {
-    assert.equal(normalizeName('Bank of America, N.A.').display, 'BANK OF AMERICA, NA');
+    assert.equal(normalizeName('Bank of America, N.A.').display, 'BANK OF AMERICA NA');
+    assert.equal(normalizeName('Vera,Elizabeth M.').display, 'VERA, ELIZABETH M');
     assert.equal(normalizeName('Peña & Søn Café').key, 'PENA AND SON CAFE');
     assert.equal(normalizeName("O'Brien-Smith,  JOHN").display, 'OBRIEN SMITH, JOHN');
     assert.equal(normalizeName('Wardlaw Lawn &Amp; Tree Service').key, 'WARDLAW LAWN AND TREE SERVICE');
     assert.deepEqual(normalizeName('VERA, ELIZABETH').commas, [0]);
+  });
+  it('drops the comma before a closing legal form, so "Acme, Inc." and "ACME INC" are one name', () => {
+    assert.deepEqual(normalizeName('Acme, Inc.'), normalizeName('ACME INC'));
+    assert.equal(normalizeName('Acme Tools, Co., L.L.C.').display, 'ACME TOOLS CO LLC');
+    assert.deepEqual(normalizeName('SMITH, JOHN').commas, [0], 'a given name after the comma keeps it');
+    assert.deepEqual(normalizeName('SMITH, JOHN, INC').commas, [0], 'only the comma before the closing form goes');
+    const a = classify('Lake Oconee Church, Inc.');
+    const b = classify('LAKE OCONEE CHURCH INC');
+    assert.deepEqual([a.payeeType, a.subtype, a.confidence], [b.payeeType, b.subtype, b.confidence]);
   });
   it('counts letters of other scripts without putting them in the words', () => {
     const n = normalizeName('ACME 株式会社');
@@ -248,15 +258,20 @@ describe('statistical model tier', () => {
     assert.equal(classify('Dipak Ghosal').payeeType, T.PAYEE_TYPE_INDIVIDUAL);
   });
   it('does not read a company as a government from letter patterns alone', () => {
-    for (const c of guardedToBusiness('model.no_government_word', ['Adobe Systems', 'Zoom Video Communications'])) {
+    for (const c of guardedToBusiness('model.no_government_word', ['Adobe Systems'])) {
       assert.equal(c.confidence, 0.8, 'the guard\'s measured share of right answers');
     }
+    // A keyword of a list that implies no type (COMCAST is on the utilities list) is no government evidence.
+    const comcast = classify('Comcast Cable Communications');
+    assert.equal(comcast.payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(comcast.subtype, S.PAYEE_SUBTYPE_UTILITY);
     // A word of a public body, or a rule hit, keeps the model's reading.
     assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
     assert.equal(classify('Office of the Secretary of Defense').payeeType, T.PAYEE_TYPE_GOVERNMENT);
   });
   it('does not read a single word as a person', () => {
-    guardedToBusiness('model.single_word', ['Grainger', 'Kroger']);
+    guardedToBusiness('model.single_word', ['Kroger']);
+    assert.equal(classify('Grainger').payeeType, T.PAYEE_TYPE_BUSINESS);
     assert.equal(classify('Grainger, Tom').payeeType, T.PAYEE_TYPE_INDIVIDUAL, 'LAST, FIRST is two words');
   });
   it('calls a person named with the words of a trade a sole proprietor', () => {
@@ -273,6 +288,21 @@ describe('subtype and industry details', () => {
   it('names the government body by its longest keyword', () => {
     assert.equal(classify('US Department of Education').subtype, S.PAYEE_SUBTYPE_FEDERAL);
     assert.equal(classify('Fulton County Tax Commissioner').subtype, S.PAYEE_SUBTYPE_TAX_AUTHORITY);
+  });
+  it('gives a government the model found the level its words name', () => {
+    const level = (name: string) => {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_GOVERNMENT, name);
+      return c.subtype;
+    };
+    assert.equal(level('Cuyahoga County'), S.PAYEE_SUBTYPE_COUNTY);
+    assert.equal(level('Muhlenberg Township'), S.PAYEE_SUBTYPE_CITY);
+    assert.equal(level('Deerfield Township in Portage County'), S.PAYEE_SUBTYPE_CITY, 'the first level word names the body');
+  });
+  it('calls a church or a foundation a nonprofit whatever its corporate form, but not an LLC', () => {
+    assert.equal(classify('Roff Pentecostal Holiness Church Inc').subtype, S.PAYEE_SUBTYPE_NONPROFIT);
+    assert.equal(classify('Community Foundation of Greater Atlanta, Inc.').subtype, S.PAYEE_SUBTYPE_NONPROFIT);
+    assert.equal(classify('Church Street Ministries LLC').subtype, S.PAYEE_SUBTYPE_BUSINESS);
   });
   it("gives a utility the industry its words name", () => {
     assert.equal(classify('Verizon Wireless').industry?.naics?.code, '517312');

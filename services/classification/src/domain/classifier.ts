@@ -56,6 +56,17 @@ const TIER_ORDER = ['exclusion', 'legal_form', 'person_name'] as const;
 const FOR_PROFIT_FORMS = new Set(['legal_form.llc', 'legal_form.llp', 'legal_form.lllp', 'legal_form.pllc', 'legal_form.pc', 'legal_form.lp', 'legal_form.and_sons']);
 const SUBTYPE_MODEL_CLASSES = [S.PAYEE_SUBTYPE_BUSINESS, S.PAYEE_SUBTYPE_NONPROFIT, S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION];
 
+/**
+ * Words that make an organization a nonprofit whatever its legal form says, unless it is an LLC or the like
+ * ("… BAPTIST CHURCH INC", "… FOUNDATION INC"). Words that for-profit firms use too (ACADEMY, CLUB, HOSPITAL,
+ * INSTITUTE, SCHOOL, LODGE…) are left to the subtype model.
+ */
+const NONPROFIT_RULES = new Set(
+  ['church', 'denomination', 'ministry', 'mission', 'diocese', 'congregation', 'synagogue', 'mosque', 'fellowship', 'foundation', 'charity', 'fund',
+    'booster', 'alumni', 'auxiliary', 'pta', 'fraternal', 'service_club', 'veterans', 'friends_of', 'chamber', 'society', 'museum', 'youth']
+    .map((id) => `legal_form.org.${id}`),
+);
+
 /** Government subtypes from most to least specific, for picking among several exclusion hits. */
 const GOV_SUBTYPE_ORDER = [
   S.PAYEE_SUBTYPE_TAX_AUTHORITY, S.PAYEE_SUBTYPE_COURT, S.PAYEE_SUBTYPE_SCHOOL_DISTRICT, S.PAYEE_SUBTYPE_TRIBAL, S.PAYEE_SUBTYPE_INTERSTATE,
@@ -142,6 +153,35 @@ const GOVERNMENT_WORDS = new Set(
     'INDEPENDENT UNIFIED SANITARY SANITATION CONSERVATION SOIL PLANNING ZONING ADMINISTRATION SECRETARY SOLICITOR ' +
     'LOTTERY TREASURY TRANSPORTATION').split(' '),
 );
+
+/** Words that name a government's level. */
+const LEVEL_WORDS = new Map<string, PayeeSubtype>([
+  ...['TRIBE', 'TRIBES', 'TRIBAL', 'PUEBLO', 'RANCHERIA'].map((w): [string, PayeeSubtype] => [w, S.PAYEE_SUBTYPE_TRIBAL]),
+  ...['COUNTY', 'COUNTIES', 'PARISH'].map((w): [string, PayeeSubtype] => [w, S.PAYEE_SUBTYPE_COUNTY]),
+  ...['CITY', 'TOWN', 'TOWNSHIP', 'VILLAGE', 'BOROUGH', 'MUNICIPAL', 'MUNICIPALITY'].map((w): [string, PayeeSubtype] => [w, S.PAYEE_SUBTYPE_CITY]),
+  ...['STATE', 'COMMONWEALTH', 'GOVERNOR', 'LEGISLATURE'].map((w): [string, PayeeSubtype] => [w, S.PAYEE_SUBTYPE_STATE]),
+  ...['FEDERAL'].map((w): [string, PayeeSubtype] => [w, S.PAYEE_SUBTYPE_FEDERAL]),
+  ...['DISTRICT', 'AUTHORITY'].map((w): [string, PayeeSubtype] => [w, S.PAYEE_SUBTYPE_SPECIAL_DISTRICT]),
+]);
+
+/**
+ * The level a government body's own words give when no rule named it: tribal wherever it appears, else the
+ * first level word ("DEERFIELD TOWNSHIP IN PORTAGE COUNTY" is a township's), "UNITED STATES" federal, and
+ * a district or authority without a place level a special district.
+ */
+function governmentLevel(norm: NormalizedName): PayeeSubtype {
+  const t = norm.tokens;
+  let first: PayeeSubtype | undefined;
+  let special = false;
+  for (let i = 0; i < t.length; i++) {
+    const level = LEVEL_WORDS.get(t[i]!);
+    if (level === S.PAYEE_SUBTYPE_TRIBAL) return level;
+    if (level === S.PAYEE_SUBTYPE_SPECIAL_DISTRICT) special = true;
+    else if (level === S.PAYEE_SUBTYPE_STATE && t[i - 1] === 'UNITED') first ??= S.PAYEE_SUBTYPE_FEDERAL;
+    else if (level !== undefined) first ??= level;
+  }
+  return first ?? (special ? S.PAYEE_SUBTYPE_SPECIAL_DISTRICT : S.PAYEE_SUBTYPE_UNSPECIFIED);
+}
 
 function governmentWorded(norm: NormalizedName): boolean {
   const t = norm.tokens;
@@ -297,11 +337,12 @@ export class PayeeClassifier {
         hits.push({ ...this.score({ tier: 'model', ruleId, type, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail, matched: norm.display, prior: 0.5 }), decisive: false });
       };
       let notGovernment = false;
-      if (c.payeeType === GOV && !hits.some((h) => h.tier !== 'junk') && !governmentWorded(norm)) {
-        // GOVERNMENT from letter patterns alone, with no rule hit and no word a public body's name carries
-        // ("ADOBE SYSTEMS", "ZOOM VIDEO COMMUNICATIONS"): the decision offset that buys GOVERNMENT recall
-        // overreaches there. The answer becomes the likelier of the other two types. On the calibration split
-        // this changed 136 clean names: 110 to their label, 3 government bodies away from it.
+      if (c.payeeType === GOV && !hits.some((h) => h.tier !== 'junk' && h.type === GOV) && !governmentWorded(norm)) {
+        // GOVERNMENT from letter patterns alone, with no government rule hit and no word a public body's name
+        // carries ("ADOBE SYSTEMS", "ZOOM VIDEO COMMUNICATIONS"; a utility keyword such as COMCAST implies no
+        // type): the decision offset that buys GOVERNMENT recall overreaches there. The answer becomes the
+        // likelier of the other two types. On the calibration split this changed 136 clean names: 110 to their
+        // label, 3 government bodies away from it.
         notGovernment = true;
         overrule(MODEL_CLASSES[p[0]! > p[1]! ? 0 : 1]!, GUARD_CONFIDENCE.notGovernment, 'model.no_government_word', "no rule hit and no word of a public body's name: not read as a government");
       }
@@ -352,7 +393,7 @@ export class PayeeClassifier {
     if (c.subtype === S.PAYEE_SUBTYPE_UNSPECIFIED || !subtypeFits(type, c.subtype)) {
       c.subtype = S.PAYEE_SUBTYPE_UNSPECIFIED;
       const fitting = hits.filter((h) => h.subtype !== S.PAYEE_SUBTYPE_UNSPECIFIED && subtypeFits(type, h.subtype) && (h.type === type || h.type === ANY));
-      if (type === GOV) c.subtype = GOV_SUBTYPE_ORDER.find((s) => fitting.some((h) => h.subtype === s)) ?? S.PAYEE_SUBTYPE_UNSPECIFIED;
+      if (type === GOV) c.subtype = GOV_SUBTYPE_ORDER.find((s) => fitting.some((h) => h.subtype === s)) ?? governmentLevel(norm);
       else if (type === BUS) c.subtype = BUS_SUBTYPE_ORDER.find((s) => fitting.some((h) => h.subtype === s)) ?? S.PAYEE_SUBTYPE_BUSINESS;
       else if (type === IND) {
         // A person trading under words of a trade ("RIVERA TRUCKING", "JOE MARTINEZ PLUMBING"): a sole proprietor.
@@ -363,7 +404,10 @@ export class PayeeClassifier {
     // BUSINESS with no specific subtype evidence: the subtype model tells nonprofits and financial institutions
     // from companies ("FRIENDS IN ADOPTION INC" is a nonprofit). An LLC/LLP/PLLC/PC form keeps "business".
     let subtypeEvidence: Evidence | undefined;
-    if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && this.parts.subtypeModel && !hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId))) {
+    const forProfitForm = type === BUS && hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId));
+    if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && !forProfitForm && hits.some((h) => NONPROFIT_RULES.has(h.ruleId))) {
+      c.subtype = S.PAYEE_SUBTYPE_NONPROFIT;
+    } else if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && this.parts.subtypeModel && !forProfitForm) {
       const sm = this.parts.subtypeModel.scoreFeatures(model ? this.featureBuf : this.features(norm, hits), this.nFeatures);
       const p = sm.probs;
       if (sm.best !== 0) c.subtype = SUBTYPE_MODEL_CLASSES[sm.best]!;

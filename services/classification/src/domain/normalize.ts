@@ -81,9 +81,20 @@ export function normalizeName(input: string): NormalizedName {
   return normalizeAscii(input);
 }
 
+/** Company-form words that may close a name after a comma. */
+const LEGAL_FORM_TAIL = new Set(['INC', 'INCORPORATED', 'LLC', 'LC', 'LLP', 'LLLP', 'PLLP', 'LP', 'LTD', 'LIMITED', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'PC', 'PLLC', 'PLC', 'PA', 'NA']);
+
+function legalTail(tokens: readonly string[], from: number): boolean {
+  if (from >= tokens.length) return false;
+  for (let t = from; t < tokens.length; t++) if (!LEGAL_FORM_TAIL.has(tokens[t]!)) return false;
+  return true;
+}
+
 function finish(tokens: string[], commas: number[], latinLetters: number, digits: number, otherLetters: number, otherText: string, otherScript: string | undefined): NormalizedName {
-  // A trailing comma says nothing about shape.
+  // A trailing comma says nothing about shape, nor does one before a closing legal form ("ACME, INC." is
+  // "ACME INC"): sources differ in that comma alone, and a model must not learn the source from it.
   while (commas.length > 0 && commas[commas.length - 1] === tokens.length - 1) commas.pop();
+  while (commas.length > 0 && legalTail(tokens, commas[commas.length - 1]! + 1)) commas.pop();
   const key = tokens.join(' ');
   let display = key;
   if (commas.length > 0) {
