@@ -50,15 +50,18 @@ describe('clarity classify (CLI)', () => {
         '6,IRS,,,,',
         '7,James W. Trimble CPA,,,,',
         ...Array.from({ length: 30 }, (_, i) => `${100 + i},Acme Tools ${i} Inc,,,,`),
+        '8,"Unclosed quote Inc,,,,',
+        '9,Last Vendor LLC,,,,',
       ].join('\n'),
     );
     const output = join(dir, 'out.csv');
     const res = await run(['classify', input, '-o', output, '--batch-size', '7', '--concurrency', '3'], env);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /row 5: .*wrong number of columns|row 5: .*column/i, res.stderr);
-    assert.match(res.stderr, /row 6: .*name/, 'an empty name is reported with its row number');
+    assert.match(res.stderr, /row 6: name: is required/, 'an empty name is reported with its row number (not its batch position)');
+    assert.match(res.stderr, /row 39: a quote opened in this row is never closed/);
     const rows = await readAll(output);
-    assert.equal(rows.length, 36, 'every good row is kept (the malformed one is skipped)');
+    assert.equal(rows.length, 37, 'every good row is kept (the malformed ones are skipped), also after an unclosed quote');
     assert.deepEqual(Object.keys(rows[0]!).slice(0, 6), ['vendor_id', 'Name', 'Address', 'City', 'State', 'Zip']);
     for (const col of ['payee_type', 'subtype', 'confidence', 'excluded', 'exclusion_reason', 'naics', 'sic', 'evidence']) assert.ok(col in rows[0]!, col);
     const by = new Map(rows.map((r) => [r.vendor_id, r]));
@@ -75,7 +78,7 @@ describe('clarity classify (CLI)', () => {
     assert.equal(by.get('6')!.subtype, 'tax_authority');
     assert.equal(by.get('7')!.subtype, 'sole_proprietor');
     assert.equal(by.get('129')!.payee_type, 'BUSINESS', 'rows of later batches come back in order');
-    assert.deepEqual(rows.map((r) => r.vendor_id), ['1', '2', '3', '5', '6', '7', ...Array.from({ length: 30 }, (_, i) => String(100 + i))]);
+    assert.deepEqual(rows.map((r) => r.vendor_id), ['1', '2', '3', '5', '6', '7', ...Array.from({ length: 30 }, (_, i) => String(100 + i)), '9']);
   });
 
   it('fails clearly without a name column, and without a running service', async () => {

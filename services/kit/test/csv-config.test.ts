@@ -27,6 +27,20 @@ describe('readCsv', () => {
     assert.equal(items.at(-1)?.kind, 'error');
   });
 
+  test('a quote that is never closed spoils only its own row: the rows after it are read, numbered as before', async () => {
+    // Read in small chunks, so the bytes after the last good record span several reads.
+    const text = 'name,zip\nACME,30301\nGAMMA\nDELTA,30304\n"BROKEN,30305\nJOE\'S DINER,30306\n"MULTI\nLINE",30307\n"AGAIN\nLAST,30309';
+    const chunks = Array.from({ length: Math.ceil(text.length / 7) }, (_, i) => Buffer.from(text.slice(i * 7, i * 7 + 7)));
+    const got: CsvItem[] = [];
+    for await (const item of readCsv(Readable.from(chunks))) got.push(item);
+    assert.deepEqual(
+      got.map((i) => (i.kind === 'row' ? `row ${i.row}: ${i.record.name}` : `error ${i.row}`)),
+      ['row 2: ACME', 'error 3', 'row 4: DELTA', 'error 5', "row 6: JOE'S DINER", 'row 7: MULTI\nLINE', 'error 8', 'row 9: LAST'],
+    );
+    assert.match((got[1] as { message: string }).message, /wrong number of columns/);
+    assert.match((got[3] as { message: string }).message, /quote opened in this row is never closed/);
+  });
+
   test('numbering stays true across several malformed records', async () => {
     const got = await collect('a,b\n1,2\n3,4,5\n6,7\n"x\ny",8\n9,9,9\n10,11\n');
     assert.deepEqual(

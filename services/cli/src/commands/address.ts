@@ -8,7 +8,7 @@ import {
 } from '@clarity/proto/clarity/address/v1/address.js';
 import { PostalAddress } from '@clarity/proto/clarity/common/v1/payee.js';
 import { CliError, type CliContext } from '../context.js';
-import { CsvWriter, openInput } from '../io/files.js';
+import { CsvWriter, openInput, rowErrorMessage } from '../io/files.js';
 import { Progress } from '../io/progress.js';
 
 /** Columns the command adds, in order. */
@@ -68,7 +68,7 @@ const enumName = (value: number, names: Record<number, string>, prefix: string) 
 
 function outputRow(result: ValidateBatchResult | undefined): Record<string, string> {
   if (!result?.result) {
-    return { error: result?.error ? `${result.error.message}` : 'no result' };
+    return { error: result?.error ? rowErrorMessage(result.error.message) : 'no result' };
   }
   const r = result.result;
   const p = r.parsed!;

@@ -16,7 +16,7 @@ import {
 import type { Payee } from '@clarity/proto/clarity/common/v1/payee.js';
 import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { CliError, type CliContext } from '../context.js';
-import { CsvWriter, openInput } from '../io/files.js';
+import { CsvWriter, openInput, rowErrorMessage } from '../io/files.js';
 import { Progress } from '../io/progress.js';
 import { table } from '../io/table.js';
 
@@ -129,7 +129,7 @@ export function register(program: Command, ctx: CliContext): void {
           if (res?.classification) {
             await writer!.write({ ...r.record, ...outputFields(res.classification) });
           } else {
-            const message = res?.error?.message ?? 'no answer for this row';
+            const message = res?.error ? rowErrorMessage(res.error.message) : 'no answer for this row';
             warn(r.row, message);
             await writer!.write({ ...r.record, error: message });
           }

@@ -12,7 +12,7 @@ import {
 } from '@clarity/proto/clarity/matching/v1/matching.js';
 import type { Payee } from '@clarity/proto/clarity/common/v1/payee.js';
 import { CliError, type CliContext } from '../context.js';
-import { CsvWriter } from '../io/files.js';
+import { CsvWriter, rowErrorMessage } from '../io/files.js';
 import { Progress } from '../io/progress.js';
 import { cliErrorOf } from './suppliers.js';
 import { createGunzip } from 'node:zlib';
@@ -96,7 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
           const emit = (values: Record<string, unknown>) => writer!.write({ ...Object.fromEntries(header!.map((h, i) => [h, base[i]])), ...values });
           if (r.error) {
             counts.INVALID += 1;
-            process.stderr.write(`row ${row.row}: ${r.error.message}\n`);
+            process.stderr.write(`row ${row.row}: ${rowErrorMessage(r.error.message)}\n`);
             await emit({ rank: '', decision: 'INVALID' });
             continue;
           }

@@ -17,6 +17,14 @@ export function openInput(path: string): { stream: Readable; bytes: number; comp
   return { stream: compressed ? raw.pipe(createGunzip()) : raw, bytes, compressed };
 }
 
+/**
+ * A batch item's error as a CSV row's: the batch position ("payees[4].name: is required") means nothing
+ * beside a row number, so it is dropped ("name: is required").
+ */
+export function rowErrorMessage(message: string): string {
+  return message.replace(/(^|; )(?:payees|addresses|requests|items)\[\d+\]\./g, '$1');
+}
+
 /** Quotes a CSV field when needed (RFC 4180). */
 export function csvField(value: unknown): string {
   const s = value === undefined || value === null ? '' : String(value);
