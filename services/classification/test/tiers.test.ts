@@ -269,6 +269,11 @@ describe('statistical model tier', () => {
     assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
     assert.equal(classify('Office of the Secretary of Defense').payeeType, T.PAYEE_TYPE_GOVERNMENT);
   });
+  it('does not read initials joined by "&" as a person', () => {
+    guardedToBusiness('model.initials_joined', ['AT&T']);
+    // Longer words on either side are no initials: the guard stays out of "SMITH & JONES"-like names.
+    assert.ok(!classify('Rivera & Sons Trucking').evidence.some((e) => e.ruleId === 'model.initials_joined'));
+  });
   it('does not read a single word as a person', () => {
     guardedToBusiness('model.single_word', ['Kroger']);
     assert.equal(classify('Grainger').payeeType, T.PAYEE_TYPE_BUSINESS);

@@ -18,7 +18,7 @@ const { PAYEE_TYPE_INDIVIDUAL: IND, PAYEE_TYPE_BUSINESS: BUS, PAYEE_TYPE_GOVERNM
 const S = PayeeSubtype;
 
 /** Version of the hand-written rules in this package (bump on any change to rules.ts / the tiers). */
-export const RULES_VERSION = 'rules-3';
+export const RULES_VERSION = 'rules-4';
 
 export interface IndustryAssigner {
   assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined;
@@ -191,6 +191,15 @@ function governmentWorded(norm: NormalizedName): boolean {
   return false;
 }
 
+/** "AT AND T", "H AND R": two words of at most two letters joined by AND, as written; undefined when none. */
+function initialsJoined(norm: NormalizedName): string | undefined {
+  const t = norm.tokens;
+  for (let i = 1; i + 1 < t.length; i++) {
+    if (t[i] === 'AND' && t[i - 1]!.length <= 2 && t[i + 1]!.length <= 2 && !/\d/.test(t[i - 1]! + t[i + 1]!)) return `${t[i - 1]} & ${t[i + 1]}`;
+  }
+  return undefined;
+}
+
 /** A word that is a known given name or surname and not a word of organization names. */
 function personWord(t: string, lex: Lexicons): boolean {
   return !lex.orgWords.has(t) && (lex.firstCount(t) > 0 || lex.surnameRank(t) > 0);
@@ -354,6 +363,11 @@ export class PayeeClassifier {
         // single-word name of the labeled train or calibration splits is a person's; the 24 calibration names
         // the model read as persons were all businesses.
         overrule(BUS, notPersonConfidence(GUARD_CONFIDENCE.singleWord), 'model.single_word', 'a single word: not read as a person');
+      } else if (c.payeeType === IND && initialsJoined(norm) !== undefined) {
+        // Initials joined by "&" ("AT&T", "H&R BLOCK", "A & S TRUCKING") name a firm, not a person: none of the
+        // 326,000 labeled names with clean labels that has it is a person's (couples write given names:
+        // "JOHN & MARY SMITH").
+        overrule(BUS, notPersonConfidence(GUARD_CONFIDENCE.notPerson), 'model.initials_joined', `initials joined by "&" (${initialsJoined(norm)}): not read as a person`);
       } else if (c.payeeType === IND && !personShaped(norm, lex)) {
         // No word of a person's name, the words of a trade: the model's person reading rests on letter
         // patterns alone ("THE UROLOGY CLINIC", "APEX ROOFING AND REMODELING"). On the calibration split
