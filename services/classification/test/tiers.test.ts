@@ -315,6 +315,10 @@ describe('subtype and industry details', () => {
     assert.equal(classify('Waste Management of Georgia').industry?.naics?.code, '562111');
     assert.equal(classify('Cobb County Water System').industry?.naics?.code, '221310');
     assert.equal(classify('Georgia Power Company').industry?.naics?.code, '221122');
+    // A brand of the utilities list names its kind too (before, every such brand got electric power).
+    assert.equal(classify('AT&T').industry?.naics?.code, '517311');
+    assert.equal(classify('Comcast').industry?.naics?.code, '517311');
+    assert.equal(classify('Spire').industry?.naics?.code, '221210');
   });
 });
 

@@ -192,16 +192,19 @@ const KEYWORDS: Array<[string, string, string?]> = [
 ];
 
 /** Which utility a utility's words name (the first kind found, in this order); electric is the default. */
+// Brand words count only here, for a payee already known to be a utility (the utilities list's brands).
 const UTILITY_KINDS: Array<[RegExp, string, string]> = [
-  [/^(WIRELESS|MOBILITY|CELLULAR)$/, '517312', '4812'],
-  [/^(TELEPHONE|TELECOM|TELECOMMUNICATIONS|COMMUNICATIONS|CABLE|BROADBAND|INTERNET|FIBER)$/, '517311', '4813'],
-  [/^(WASTE|DISPOSAL|SANITATION|RECYCLING|REFUSE|GARBAGE|TRASH)$/, '562111', '4212'],
+  [/^(WIRELESS|MOBILITY|MOBILE|CELLULAR)$/, '517312', '4812'],
+  [/^(TELEPHONE|TELECOM|TELECOMMUNICATIONS|COMMUNICATIONS|CABLE|BROADBAND|INTERNET|FIBER|ATANDT|VERIZON|COMCAST|XFINITY|SPECTRUM|SPRINT|OPTIMUM|ALTICE|CENTURYLINK|LUMEN|WINDSTREAM|DIRECTV|DISH|MEDIACOM|SUDDENLINK)$/, '517311', '4813'],
+  [/^(WASTE|DISPOSAL|SANITATION|RECYCLING|REFUSE|GARBAGE|TRASH|REPUBLIC)$/, '562111', '4212'],
   [/^(SEWER|SEWERAGE|WASTEWATER)$/, '221320', '4952'],
   [/^(WATER|WATERWORKS)$/, '221310', '4941'],
-  [/^(GAS|PROPANE)$/, '221210', '4924'],
+  [/^(GAS|PROPANE|SPIRE|ATMOS|NICOR|SOCALGAS)$/, '221210', '4924'],
   [/^(ELECTRIC|ELECTRICAL|POWER|ENERGY|EMC)$/, '221122', '4911'],
 ];
 function utilityKind(tokens: readonly string[]): [string, string, string] | undefined {
+  // "AT&T" is three words once normalized.
+  for (let i = 0; i + 2 < tokens.length; i++) if (tokens[i] === 'AT' && tokens[i + 1] === 'AND' && tokens[i + 2] === 'T') return ['517311', '4813', 'AT AND T'];
   for (const [re, naics, sic] of UTILITY_KINDS) {
     const word = tokens.find((t) => re.test(t));
     if (word) return [naics, sic, word];
