@@ -71,9 +71,8 @@ async function* parseSegment(input: Source, options: CsvOptions, knownHeader: st
   // Skipped (malformed) records still count as rows, so a good row after a bad one keeps its true number.
   let skipped = 0;
   // The input since the end of the last good record (what an unclosed quote makes us read again).
-  let kept: Buffer[] = [];
+  const kept: Buffer[] = [];
   let keptStart = 0;
-  let received = 0;
   let lastRecordEnd = 0;
   let lastRow = base;
   let records = 0;
@@ -117,7 +116,6 @@ async function* parseSegment(input: Source, options: CsvOptions, knownHeader: st
       for await (const chunk of input) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         kept.push(buf);
-        received += buf.length;
         dropConsumed();
         if (!parser.write(buf)) await new Promise((r) => parser.once('drain', r));
       }
@@ -131,7 +129,7 @@ async function* parseSegment(input: Source, options: CsvOptions, knownHeader: st
     yield { kind: 'row', row: item.row, record: item.record };
   }
   await feed;
-  if (!unclosed || lastRecordEnd < keptStart || lastRecordEnd > received) {
+  if (!unclosed) {
     yield* errors.splice(0);
     return { header, lastRow: base + records + skipped };
   }
@@ -140,7 +138,6 @@ async function* parseSegment(input: Source, options: CsvOptions, knownHeader: st
   // odd number of quotes; the lines before and after it are read again.
   errors.length = 0;
   const tail = Buffer.concat(kept).subarray(lastRecordEnd - keptStart);
-  kept = [];
   let lineStart = 0;
   let opener: [number, number] | undefined;
   while (lineStart < tail.length) {

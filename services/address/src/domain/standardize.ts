@@ -68,12 +68,12 @@ export function standardGroupType(s: string): string {
   return w;
 }
 
-/** Builds the Pub 28 lines. `fields` carry the validated city/state/ZIP (validation may have corrected them). */
 /** A floor's ordinal is written as its number ("34TH FLOOR" → "FL 34"). */
 function floorNumber(designator: string, id: string): string {
   return designator === 'FL' ? id.replace(/^(\d+)(ST|ND|RD|TH)$/, '$1') : id;
 }
 
+/** Builds the Pub 28 lines. `fields` carry the validated city/state/ZIP (validation may have corrected them). */
 export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: AddressKind, pairs: ReadonlyArray<[string, string]> = unitPairs(tokens)): StandardLines {
   let groupTokens = '';
   let groupIdText = '';

@@ -358,16 +358,17 @@ export class PayeeClassifier {
       // The person guards' answer is the likelier of the other two types — BUSINESS when GOVERNMENT was just
       // ruled out, and for a single word (the labeled splits hold 1,800 single-word businesses, 30 governments).
       const notPersonConfidence = (measured: number) => (notGovernment ? GUARD_CONFIDENCE.notGovernment : measured);
+      let joined: string | undefined;
       if (c.payeeType === IND && norm.tokens.length === 1 && norm.commas.length === 0) {
         // One word is no person's name as a payee writes it ("GRAINGER", "KROGER" are surnames too): not one
         // single-word name of the labeled train or calibration splits is a person's; the 24 calibration names
         // the model read as persons were all businesses.
         overrule(BUS, notPersonConfidence(GUARD_CONFIDENCE.singleWord), 'model.single_word', 'a single word: not read as a person');
-      } else if (c.payeeType === IND && initialsJoined(norm) !== undefined) {
+      } else if (c.payeeType === IND && (joined = initialsJoined(norm)) !== undefined) {
         // Initials joined by "&" ("AT&T", "H&R BLOCK", "A & S TRUCKING") name a firm, not a person: none of the
         // 326,000 labeled names with clean labels that has it is a person's (couples write given names:
         // "JOHN & MARY SMITH").
-        overrule(BUS, notPersonConfidence(GUARD_CONFIDENCE.notPerson), 'model.initials_joined', `initials joined by "&" (${initialsJoined(norm)}): not read as a person`);
+        overrule(BUS, notPersonConfidence(GUARD_CONFIDENCE.notPerson), 'model.initials_joined', `initials joined by "&" (${joined}): not read as a person`);
       } else if (c.payeeType === IND && !personShaped(norm, lex)) {
         // No word of a person's name, the words of a trade: the model's person reading rests on letter
         // patterns alone ("THE UROLOGY CLINIC", "APEX ROOFING AND REMODELING"). On the calibration split

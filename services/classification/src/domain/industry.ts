@@ -191,8 +191,10 @@ const KEYWORDS: Array<[string, string, string?]> = [
   ['PORT AUTHORITY', '488310', '4491'],
 ];
 
-/** Which utility a utility's words name (the first kind found, in this order); electric is the default. */
-// Brand words count only here, for a payee already known to be a utility (the utilities list's brands).
+/**
+ * Which utility a utility's words name (the first kind found, in this order); electric is the default.
+ * Brand words count only here, for a payee already known to be a utility (the utilities list's brands).
+ */
 const UTILITY_KINDS: Array<[RegExp, string, string]> = [
   [/^(WIRELESS|MOBILITY|MOBILE|CELLULAR)$/, '517312', '4812'],
   [/^(TELEPHONE|TELECOM|TELECOMMUNICATIONS|COMMUNICATIONS|CABLE|BROADBAND|INTERNET|FIBER|ATANDT|VERIZON|COMCAST|XFINITY|SPECTRUM|SPRINT|OPTIMUM|ALTICE|CENTURYLINK|LUMEN|WINDSTREAM|DIRECTV|DISH|MEDIACOM|SUDDENLINK)$/, '517311', '4813'],
