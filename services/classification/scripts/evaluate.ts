@@ -20,7 +20,7 @@ import { evaluateIndustry } from './lib/industry-eval.js';
 import { loadLabeled, type LabeledName } from './lib/dataset.js';
 
 const PRED = ['INDIVIDUAL', 'BUSINESS', 'GOVERNMENT', 'UNKNOWN'] as const;
-const RULE_TIERS = new Set([ClassificationTier.CLASSIFICATION_TIER_JUNK, ClassificationTier.CLASSIFICATION_TIER_EXCLUSION, ClassificationTier.CLASSIFICATION_TIER_LEGAL_FORM, ClassificationTier.CLASSIFICATION_TIER_PERSON_NAME]);
+const RULE_TIERS = new Set([ClassificationTier.CLASSIFICATION_TIER_JUNK, ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS, ClassificationTier.CLASSIFICATION_TIER_EXCLUSION, ClassificationTier.CLASSIFICATION_TIER_LEGAL_FORM, ClassificationTier.CLASSIFICATION_TIER_PERSON_NAME]);
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 
 const parts = loadClassifierParts();

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { defaultExclusionRuleData } from '../src/domain/exclusion-defaults.js';
 import { ExclusionMatcher } from '../src/domain/exclusions.js';
+import { KNOWN_BUSINESS_PRIOR, KnownBusinesses } from '../src/domain/known-businesses.js';
 import { Lexicons } from '../src/domain/lexicons.js';
 import { PRIOR_WEIGHT } from '../src/domain/rule-stats.js';
 import { junkHit, nonLatinHit } from '../src/domain/rules.js';
@@ -14,6 +15,7 @@ import { loadLabeled, serviceRoot } from './lib/dataset.js';
 
 const lex = Lexicons.load();
 const matcher = new ExclusionMatcher(defaultExclusionRuleData(), 'default');
+const known = KnownBusinesses.load();
 const rows = (await loadLabeled()).filter((r) => r.split !== 'dev' && r.quality === 'clean');
 const stats = new Map<string, { fired: number; correct: number; prior: number; wrong: string[] }>();
 const record = (hit: RuleHit, label: string, name: string) => {
@@ -30,6 +32,8 @@ for (const r of rows) {
     if (h.type === PayeeType.PAYEE_TYPE_UNSPECIFIED || h.contested) continue;
     record(h, r.label, r.name);
   }
+  const k = known.match(r.norm);
+  if (k) record({ tier: 'known_business', ruleId: `known_business.${k.business.slug}`, type: PayeeType.PAYEE_TYPE_BUSINESS, subtype: k.business.subtype, detail: '', matched: k.matched, prior: KNOWN_BUSINESS_PRIOR }, r.label, r.name);
 }
 const out: Record<string, [number, number]> = {};
 const report: Array<[string, number, number, number, string[]]> = [];

@@ -10,11 +10,14 @@ import { loadClassifierParts } from '../src/domain/factory.js';
 import { calibrate, extractFeatures } from '../src/domain/model.js';
 import { normalizeName } from '../src/domain/normalize.js';
 import { OverrideMatcher } from '../src/domain/overrides.js';
+import { KnownBusinesses } from '../src/domain/known-businesses.js';
 import { junkHit, nonLatinHit } from '../src/domain/rules.js';
 
 const parts = loadClassifierParts();
 const classifier = new PayeeClassifier({ ...parts, exclusions: new ExclusionMatcher(defaultExclusionRuleData(), 'test'), overrides: new OverrideMatcher([]) });
 const classify = (name: string) => classifier.classify(name).classification;
+// Without the known-businesses list: the model's guards, as they answer brands the list does not hold.
+const withoutKnown = new PayeeClassifier({ ...classifier.parts, known: undefined });
 const ruleIds = (name: string) => classify(name).evidence.map((e) => e.ruleId);
 
 describe('normalization', () => {
@@ -135,6 +138,45 @@ describe('exclusion tier', () => {
   });
 });
 
+describe('known-business tier', () => {
+  it('answers a well-known vendor written alone as a business with its subtype and industry', () => {
+    for (const [name, subtype, naics] of [
+      ['Microsoft', S.PAYEE_SUBTYPE_BUSINESS, '511210'], ['MICROSOFT CORP.', S.PAYEE_SUBTYPE_BUSINESS, '511210'],
+      ['The Home Depot #6543', S.PAYEE_SUBTYPE_BUSINESS, '444110'], ['AMAZON.COM', S.PAYEE_SUBTYPE_BUSINESS, '454110'],
+      ['W.W. Grainger, Inc.', S.PAYEE_SUBTYPE_BUSINESS, '423840'], ['State Farm', S.PAYEE_SUBTYPE_INSURANCE, '524126'],
+    ] as const) {
+      const c = classify(name);
+      assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
+      assert.equal(c.subtype, subtype, name);
+      assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS, name);
+      assert.match(c.evidence[0]!.ruleId, /^known_business\./, name);
+      assert.equal(c.industry?.naics?.code, naics, name);
+      assert.equal(c.industry?.naics?.source, 'known_business', name);
+    }
+  });
+  it('takes companies named like people for businesses ("Henry Schein", "Pitney Bowes", "United Parcel Service")', () => {
+    for (const name of ['Henry Schein', 'PITNEY BOWES INC', 'United Parcel Service']) {
+      const c = classify(name);
+      assert.deepEqual([c.payeeType, c.decidedBy], [T.PAYEE_TYPE_BUSINESS, ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS], name);
+    }
+  });
+  it('needs the whole name: a brand inside a longer name is not that company', () => {
+    for (const name of ['Apple Valley School District', 'Target Marketing Group LLC', 'Microsoft Users Group of Atlanta', 'JOHN SMITH']) {
+      assert.notEqual(classify(name).decidedBy, ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS, name);
+    }
+  });
+  it('refuses a list with a bad subtype, an unknown NAICS code, a malformed key or a key naming two companies', () => {
+    const valid = (code: string) => code === '511210';
+    assert.throws(() => KnownBusinesses.parse('A\tACME\tcharity\t511210\t', valid), /line 1: unknown subtype charity/);
+    assert.throws(() => KnownBusinesses.parse('# c\nA\tACME\tbusiness\t999999\t', valid), /line 2: 999999 is not a 2017 NAICS code/);
+    assert.throws(() => KnownBusinesses.parse('A\tAcme\tbusiness\t511210\t', valid), /must be upper-case words/);
+    assert.throws(() => KnownBusinesses.parse('A\tACME\tbusiness\t511210\t\nB\tAC ME\tbusiness\t511210\t', valid), /AC ME names both A and B/);
+    const list = KnownBusinesses.parse('Acme Corp\tACME|ACME TOOLS\tbusiness\t511210\tnote', valid);
+    assert.equal(list.match(normalizeName('ACME TOOLS OF AMERICA INC #12'))?.business.name, 'Acme Corp');
+    assert.equal(list.match(normalizeName('ACME SUPPLY')), undefined);
+  });
+});
+
 describe('legal-form and professional tier', () => {
   it('"SMITH PLUMBING LLC" is a business (legal form), NAICS 238220 / SIC 1711', () => {
     const c = classify('SMITH PLUMBING LLC');
@@ -246,7 +288,7 @@ describe('statistical model tier', () => {
   /** Each name is a BUSINESS because the model guard `ruleId` changed the model's answer; returns the answers. */
   const guardedToBusiness = (ruleId: string, names: string[]) =>
     names.map((name) => {
-      const c = classify(name);
+      const c = withoutKnown.classify(name).classification;
       assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);
       assert.ok(c.evidence.some((e) => e.ruleId === ruleId), `${name}: ${ruleId}`);
       return c;
@@ -262,7 +304,7 @@ describe('statistical model tier', () => {
       assert.equal(c.confidence, 0.8, 'the guard\'s measured share of right answers');
     }
     // A keyword of a list that implies no type (COMCAST is on the utilities list) is no government evidence.
-    const comcast = classify('Comcast Cable Communications');
+    const comcast = withoutKnown.classify('Comcast Cable Communications').classification;
     assert.equal(comcast.payeeType, T.PAYEE_TYPE_BUSINESS);
     assert.equal(comcast.subtype, S.PAYEE_SUBTYPE_UTILITY);
     // A word of a public body, or a rule hit, keeps the model's reading.
@@ -276,7 +318,7 @@ describe('statistical model tier', () => {
   });
   it('does not read a single word as a person', () => {
     guardedToBusiness('model.single_word', ['Kroger']);
-    assert.equal(classify('Grainger').payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.equal(withoutKnown.classify('Grainger').classification.payeeType, T.PAYEE_TYPE_BUSINESS);
     assert.equal(classify('Grainger, Tom').payeeType, T.PAYEE_TYPE_INDIVIDUAL, 'LAST, FIRST is two words');
   });
   it('calls a person named with the words of a trade a sole proprietor', () => {
@@ -315,9 +357,14 @@ describe('subtype and industry details', () => {
     assert.equal(classify('Waste Management of Georgia').industry?.naics?.code, '562111');
     assert.equal(classify('Cobb County Water System').industry?.naics?.code, '221310');
     assert.equal(classify('Georgia Power Company').industry?.naics?.code, '221122');
-    // A brand of the utilities list names its kind too (before, every such brand got electric power).
-    assert.equal(classify('AT&T').industry?.naics?.code, '517311');
+    // A brand of the utilities list names its kind too (before, every such brand got electric power)…
+    const utilityCode = (name: string) => withoutKnown.classify(name).classification.industry?.naics?.code;
+    assert.equal(utilityCode('AT&T'), '517311');
+    assert.equal(utilityCode('Comcast'), '517311');
+    assert.equal(utilityCode('Spire'), '221210');
+    // …and the known-businesses list gives each company its main line (AT&T's largest is wireless).
     assert.equal(classify('Comcast').industry?.naics?.code, '517311');
+    assert.equal(classify('AT&T').industry?.naics?.code, '517312');
     assert.equal(classify('Spire').industry?.naics?.code, '221210');
   });
 });

@@ -1,11 +1,12 @@
-// The progressive pipeline, cheapest tier first: overrides → junk → exclusion lists → legal forms and
-// professional suffixes → person-name evidence → statistical model. A rule tier decides only when its
+// The progressive pipeline, cheapest tier first: overrides → junk → known businesses → exclusion lists →
+// legal forms and professional suffixes → person-name evidence → statistical model. A rule tier decides only when its
 // rule's measured precision reaches the threshold (0.999 by default); otherwise its hits become evidence
 // and the next tier looks. Every answer carries the evidence that decided it and a calibrated confidence.
 import { PayeeSubtype, PayeeType, type Evidence } from '@clarity/proto/clarity/common/v1/types.js';
 import { ClassificationTier, type Classification, type ExclusionHit, type IndustryClassification } from '@clarity/proto/clarity/classification/v1/classification.js';
 import { exclusionRulePrior } from './exclusion-defaults.js';
 import type { ExclusionMatcher } from './exclusions.js';
+import { KNOWN_BUSINESS_PRIOR, type KnownBusinesses } from './known-businesses.js';
 import type { Lexicons } from './lexicons.js';
 import { MAX_FEATURES, MODEL_CLASSES, extractFeatures, type ModelScore, type NameModel } from './model.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
@@ -18,16 +19,20 @@ const { PAYEE_TYPE_INDIVIDUAL: IND, PAYEE_TYPE_BUSINESS: BUS, PAYEE_TYPE_GOVERNM
 const S = PayeeSubtype;
 
 /** Version of the hand-written rules in this package (bump on any change to rules.ts / the tiers). */
-export const RULES_VERSION = 'rules-4';
+export const RULES_VERSION = 'rules-5';
 
 export interface IndustryAssigner {
   assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined;
+  /** The codes of a business known by name (its NAICS code from the known-businesses list). */
+  known?(naics: string, ruleId: string, name: string, matched: string): IndustryClassification | undefined;
 }
 
 export interface ClassifierParts {
   lex: Lexicons;
   model: NameModel;
   subtypeModel?: NameModel;
+  /** Well-known businesses recognized by their whole name (none when absent). */
+  known?: KnownBusinesses;
   stats: RuleStats;
   exclusions: ExclusionMatcher;
   overrides: OverrideMatcher;
@@ -43,6 +48,7 @@ export interface ClassifyOptions {
 const TIER_ENUM: Record<TierName, ClassificationTier> = {
   override: ClassificationTier.CLASSIFICATION_TIER_OVERRIDE,
   junk: ClassificationTier.CLASSIFICATION_TIER_JUNK,
+  known_business: ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS,
   exclusion: ClassificationTier.CLASSIFICATION_TIER_EXCLUSION,
   legal_form: ClassificationTier.CLASSIFICATION_TIER_LEGAL_FORM,
   person_name: ClassificationTier.CLASSIFICATION_TIER_PERSON_NAME,
@@ -50,7 +56,8 @@ const TIER_ENUM: Record<TierName, ClassificationTier> = {
   llm: ClassificationTier.CLASSIFICATION_TIER_LLM,
 };
 
-const TIER_ORDER = ['exclusion', 'legal_form', 'person_name'] as const;
+// A known business's whole name outranks keyword lists: "STATE FARM" holds a government word, yet is an insurer.
+const TIER_ORDER = ['known_business', 'exclusion', 'legal_form', 'person_name'] as const;
 
 /** Legal forms only companies use: the subtype model is not asked about them. */
 const FOR_PROFIT_FORMS = new Set(['legal_form.llc', 'legal_form.llp', 'legal_form.lllp', 'legal_form.pllc', 'legal_form.pc', 'legal_form.lp', 'legal_form.and_sons']);
@@ -304,6 +311,15 @@ export class PayeeClassifier {
       return { classification: c };
     }
     const hits = collectRuleHits(norm, lex, exclusions).map((h) => this.score(h));
+    // Kept out of collectRuleHits: the model's features (and its training) stay those of the rule tiers.
+    const known = this.parts.known?.match(norm);
+    if (known) {
+      const b = known.business;
+      hits.push(this.score({
+        tier: 'known_business', ruleId: `known_business.${b.slug}`, type: BUS, subtype: b.subtype, detail: `the whole name is that of a known business: ${b.name}`,
+        matched: known.matched, prior: KNOWN_BUSINESS_PRIOR, naics: b.naics, contested: false,
+      } as TierHit));
+    }
     if (norm.otherLetters > 0) {
       hits.push({ ...this.score({ tier: 'junk', ruleId: 'junk.mixed_script', type: ANY, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail: `characters in ${norm.otherScript ?? 'a non-Latin script'} were ignored; the Latin part was classified`, matched: norm.otherText.slice(0, 40), prior: 0.5 }), decisive: false });
     }
@@ -417,9 +433,10 @@ export class PayeeClassifier {
       }
     }
     // BUSINESS with no specific subtype evidence: the subtype model tells nonprofits and financial institutions
-    // from companies ("FRIENDS IN ADOPTION INC" is a nonprofit). An LLC/LLP/PLLC/PC form keeps "business".
+    // from companies ("FRIENDS IN ADOPTION INC" is a nonprofit).
     let subtypeEvidence: Evidence | undefined;
-    const forProfitForm = type === BUS && hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId));
+    // A known business's subtype is the list's; an LLC/LLP/PLLC/PC form keeps "business".
+    const forProfitForm = type === BUS && (decision?.tier === 'known_business' || hits.some((h) => FOR_PROFIT_FORMS.has(h.ruleId)));
     if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && !forProfitForm && hits.some((h) => NONPROFIT_RULES.has(h.ruleId))) {
       c.subtype = S.PAYEE_SUBTYPE_NONPROFIT;
     } else if (type === BUS && c.subtype === S.PAYEE_SUBTYPE_BUSINESS && this.parts.subtypeModel && !forProfitForm) {
@@ -466,6 +483,9 @@ export class PayeeClassifier {
     const rest = hits.filter((h) => h !== decision).sort((a, b) => b.confidence - a.confidence);
     for (const h of rest) ev.push(evidence(h.tier, h.ruleId, h.detail, h.matched, h.confidence));
     c.evidence = ev;
-    if (!options.skipIndustry && type !== UNK && this.parts.industry) c.industry = this.parts.industry.assign(norm, type, c.subtype);
+    if (!options.skipIndustry && type !== UNK && this.parts.industry) {
+      const ind = this.parts.industry;
+      c.industry = (decision?.naics && ind.known?.(decision.naics, decision.ruleId, norm.display, decision.matched)) || ind.assign(norm, type, c.subtype);
+    }
   }
 }

@@ -252,9 +252,10 @@ function stem(w: string): string {
  * Confidence of a 6-digit code by source: its measured exact-code precision on Georgia PPP loans of the
  * calibration split (name_keywords 0.42, payee_type 0.39 for banks/insurers/utilities, code_titles 0.08;
  * learned_words scales each word's own training share, measured 0.46 overall). Government codes are
- * not measured (no labeled government NAICS): 0.6 is a declared guess.
+ * not measured (no labeled government NAICS): 0.6 is a declared guess; so is 0.9 for a known business's
+ * curated code (its main line of business: a conglomerate's other lines are not it).
  */
-export const SOURCE_CONFIDENCE = { name_keywords: 0.42, payee_type: 0.39, government: 0.6, code_titles: 0.08, learned_words: 0.8 };
+export const SOURCE_CONFIDENCE = { name_keywords: 0.42, payee_type: 0.39, government: 0.6, code_titles: 0.08, learned_words: 0.8, known_business: 0.9 };
 
 interface WordTable {
   words: Record<string, [naics: string, share: number, names: number]>;
@@ -352,6 +353,16 @@ export class IndustryClassifier implements IndustryAssigner {
           }
         : undefined,
     };
+  }
+
+  /** Whether a code is a 2017 NAICS national industry (6 digits). */
+  isNaics(code: string): boolean {
+    return this.naicsTitles.has(code);
+  }
+
+  known(naicsCode: string, ruleId: string, name: string, matched: string): IndustryClassification | undefined {
+    if (!this.naicsTitles.has(naicsCode)) return undefined;
+    return this.codes(naicsCode, '', this.confidence.known_business, 'known_business', ruleId, `the known business's line of business`, matched || name);
   }
 
   assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined {

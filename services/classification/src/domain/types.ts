@@ -13,9 +13,11 @@ export interface RuleHit {
   prior: number;
   /** Set for junk: why the payee is UNKNOWN. */
   unknownReason?: string;
+  /** Set for a known business: its NAICS code. */
+  naics?: string;
 }
 
-export type TierName = 'override' | 'junk' | 'exclusion' | 'legal_form' | 'person_name' | 'model' | 'llm';
+export type TierName = 'override' | 'junk' | 'known_business' | 'exclusion' | 'legal_form' | 'person_name' | 'model' | 'llm';
 
 export function evidence(tier: string, ruleId: string, detail: string, matchedText: string, weight: number): Evidence {
   return { tier, ruleId, detail, matchedText, weight: Math.round(weight * 10_000) / 10_000 };

@@ -43,6 +43,8 @@ export enum ClassificationTier {
   CLASSIFICATION_TIER_MODEL = 6,
   /** CLASSIFICATION_TIER_LLM - The optional LLM fallback. */
   CLASSIFICATION_TIER_LLM = 7,
+  /** CLASSIFICATION_TIER_KNOWN_BUSINESS - The whole name is a well-known business of the built-in list ("MICROSOFT", "HOME DEPOT #6543"). */
+  CLASSIFICATION_TIER_KNOWN_BUSINESS = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -72,6 +74,9 @@ export function classificationTierFromJSON(object: any): ClassificationTier {
     case 7:
     case "CLASSIFICATION_TIER_LLM":
       return ClassificationTier.CLASSIFICATION_TIER_LLM;
+    case 8:
+    case "CLASSIFICATION_TIER_KNOWN_BUSINESS":
+      return ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -97,6 +102,8 @@ export function classificationTierToJSON(object: ClassificationTier): string {
       return "CLASSIFICATION_TIER_MODEL";
     case ClassificationTier.CLASSIFICATION_TIER_LLM:
       return "CLASSIFICATION_TIER_LLM";
+    case ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS:
+      return "CLASSIFICATION_TIER_KNOWN_BUSINESS";
     case ClassificationTier.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

@@ -1,0 +1,128 @@
+// Well-known businesses that accounts-payable files pay most (data/known-businesses.tsv, hand-curated from
+// public knowledge, not from any labeled set). A brand written alone ("MICROSOFT", "HOME DEPOT #6543",
+// "UNITED PARCEL SERVICE") carries no legal form and often reads like a person's name ("HENRY SCHEIN",
+// "PITNEY BOWES") or like a nonprofit to a model trained on registries where form-less names are mostly
+// charities. An exact whole-name match against this list answers BUSINESS with the company's subtype and
+// NAICS code instead. Only the whole name counts: "APPLE VALLEY SCHOOL DISTRICT" is not Apple.
+import { readFileSync } from 'node:fs';
+import { PayeeSubtype } from '@clarity/proto/clarity/common/v1/types.js';
+import { DATA_DIR } from './lexicons.js';
+import type { NormalizedName } from './normalize.js';
+
+const S = PayeeSubtype;
+const SUBTYPES: Record<string, PayeeSubtype> = {
+  business: S.PAYEE_SUBTYPE_BUSINESS,
+  financial_institution: S.PAYEE_SUBTYPE_FINANCIAL_INSTITUTION,
+  insurance: S.PAYEE_SUBTYPE_INSURANCE,
+  utility: S.PAYEE_SUBTYPE_UTILITY,
+};
+
+/**
+ * Declared precision of a known-business match, an exact whole-name match of a curated brand; measured on
+ * the labeled splits by scripts/measure-rules.ts like every rule, and the measurement refines it.
+ */
+export const KNOWN_BUSINESS_PRIOR = 0.999;
+
+export interface KnownBusiness {
+  /** Display name ("Microsoft Corporation"). */
+  name: string;
+  /** Stable rule id suffix derived from the display name ("microsoft_corporation"). */
+  slug: string;
+  subtype: PayeeSubtype;
+  naics: string;
+}
+
+export interface KnownMatch {
+  business: KnownBusiness;
+  /** The words of the payee name that matched (tails such as INC or a store number removed). */
+  matched: string;
+}
+
+/** Words after the brand that say nothing about which company it is: legal forms, country, group. */
+const TAIL_WORDS = new Set(['INC', 'INCORPORATED', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'COMPANIES', 'LLC', 'LTD', 'LIMITED', 'LP', 'LLP', 'PLC', 'USA', 'US', 'HOLDINGS', 'HOLDING']);
+/** Two-word tails: "OF AMERICA", "NORTH AMERICA" (and L.L.C. written as three letters). */
+const TAIL_PAIRS = new Set(['OF AMERICA', 'NORTH AMERICA', 'OF USA']);
+
+function hasDigit(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+export class KnownBusinesses {
+  /** Match key with its spaces removed ("WALMART" for WAL MART, "WWGRAINGER") → business. */
+  private readonly byKey = new Map<string, KnownBusiness>();
+
+  constructor(readonly businesses: readonly KnownBusiness[], keys: ReadonlyArray<[string, KnownBusiness]>) {
+    for (const [key, b] of keys) {
+      const compact = key.replace(/ /g, '');
+      const prior = this.byKey.get(compact);
+      if (prior && prior !== b) throw new Error(`known businesses: the key ${key} names both ${prior.name} and ${b.name}`);
+      this.byKey.set(compact, b);
+    }
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /**
+   * Parses the TSV (name, keys separated by |, subtype, NAICS, note; # comments). `validNaics` rejects codes
+   * that are not 2017 NAICS national industries, so a typo fails at start-up rather than answering wrongly.
+   */
+  static parse(text: string, validNaics?: (code: string) => boolean): KnownBusinesses {
+    const businesses: KnownBusiness[] = [];
+    const keys: Array<[string, KnownBusiness]> = [];
+    const slugs = new Set<string>();
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      const [name, keyList, subtype, naics] = line.split('\t');
+      const where = `known businesses line ${i + 1}`;
+      if (!name || !keyList || !subtype || !naics) throw new Error(`${where}: expected name, keys, subtype and NAICS separated by tabs`);
+      const st = SUBTYPES[subtype];
+      if (st === undefined) throw new Error(`${where}: unknown subtype ${subtype}`);
+      if (!/^\d{6}$/.test(naics) || (validNaics && !validNaics(naics))) throw new Error(`${where}: ${naics} is not a 2017 NAICS code`);
+      let slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+      while (slugs.has(slug)) slug += '_';
+      slugs.add(slug);
+      const b: KnownBusiness = { name, slug, subtype: st, naics };
+      businesses.push(b);
+      for (const key of keyList.split('|')) {
+        if (!/^[A-Z0-9]+( [A-Z0-9]+)*$/.test(key)) throw new Error(`${where}: key "${key}" must be upper-case words separated by single spaces`);
+        keys.push([key, b]);
+      }
+    });
+    return new KnownBusinesses(businesses, keys);
+  }
+
+  static load(dir = DATA_DIR, validNaics?: (code: string) => boolean): KnownBusinesses {
+    return KnownBusinesses.parse(readFileSync(`${dir}known-businesses.tsv`, 'utf8'), validNaics);
+  }
+
+  /**
+   * The business the whole name names: the name as written, then with one more tail removed at a time (a
+   * legal form, "OF AMERICA", a store number such as "#6543"), so "THE HOME DEPOT #6543", "MICROSOFT CORP"
+   * and "BANK OF AMERICA" (found before its tail is tried) all resolve. A leading THE is ignored.
+   */
+  match(norm: NormalizedName): KnownMatch | undefined {
+    const t = norm.tokens;
+    const start = t[0] === 'THE' ? 1 : 0;
+    let end = t.length;
+    if (end - start > 8 || norm.commas.length > 0) return undefined;
+    while (end > start) {
+      let compact = '';
+      for (let i = start; i < end; i++) compact += t[i];
+      const b = this.byKey.get(compact);
+      if (b) return { business: b, matched: t.slice(start, end).join(' ') };
+      if (end - start < 2) return undefined;
+      const last = t[end - 1]!;
+      if (TAIL_WORDS.has(last) || hasDigit(last)) end--;
+      else if (end - start >= 3 && TAIL_PAIRS.has(`${t[end - 2]} ${last}`)) end -= 2;
+      else if (end - start >= 4 && t[end - 3] === 'L' && t[end - 2] === 'L' && last === 'C') end -= 3;
+      else return undefined;
+    }
+    return undefined;
+  }
+}
