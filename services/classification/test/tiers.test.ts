@@ -164,6 +164,13 @@ describe('known-business tier', () => {
     for (const name of ['Apple Valley School District', 'Target Marketing Group LLC', 'Microsoft Users Group of Atlanta', 'JOHN SMITH']) {
       assert.notEqual(classify(name).decidedBy, ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS, name);
     }
+    // A short number is no store number, and "THE" before one common word names a local business…
+    const known = parts.known;
+    for (const name of ['Box 1, Inc.', 'The Square, LLC', 'The Firestone']) assert.equal(known.match(normalizeName(name)), undefined, name);
+    // …while store numbers, "THE" before two words or before a corporation's form, and "OF AMERICA" tails are read.
+    for (const [name, company] of [['SUBWAY 30768', 'Subway'], ['The Hertz Corporation', 'The Hertz Corporation'], ['The Hartford', 'The Hartford'], ['Bank of America', 'Bank of America']]) {
+      assert.equal(known.match(normalizeName(name))?.business.name, company, name);
+    }
   });
   it('refuses a list with a bad subtype, an unknown NAICS code, a malformed key or a key naming two companies', () => {
     const valid = (code: string) => code === '511210';
@@ -172,7 +179,7 @@ describe('known-business tier', () => {
     assert.throws(() => KnownBusinesses.parse('A\tAcme\tbusiness\t511210\t', valid), /must be upper-case words/);
     assert.throws(() => KnownBusinesses.parse('A\tACME\tbusiness\t511210\t\nB\tAC ME\tbusiness\t511210\t', valid), /AC ME names both A and B/);
     const list = KnownBusinesses.parse('Acme Corp\tACME|ACME TOOLS\tbusiness\t511210\tnote', valid);
-    assert.equal(list.match(normalizeName('ACME TOOLS OF AMERICA INC #12'))?.business.name, 'Acme Corp');
+    assert.equal(list.match(normalizeName('ACME TOOLS OF AMERICA INC #1234'))?.business.name, 'Acme Corp');
     assert.equal(list.match(normalizeName('ACME SUPPLY')), undefined);
   });
 });

@@ -40,6 +40,8 @@ export interface KnownMatch {
 
 /** Words after the brand that say nothing about which company it is: legal forms, country, group. */
 const TAIL_WORDS = new Set(['INC', 'INCORPORATED', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'COMPANIES', 'LLC', 'LTD', 'LIMITED', 'LP', 'LLP', 'PLC', 'USA', 'US', 'HOLDINGS', 'HOLDING']);
+/** The forms of a corporation (not of an LLC or partnership). */
+const CORPORATE_FORMS = new Set(['INC', 'INCORPORATED', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'COMPANIES']);
 /** Two-word tails: "OF AMERICA", "NORTH AMERICA" (and L.L.C. written as three letters). */
 const TAIL_PAIRS = new Set(['OF AMERICA', 'NORTH AMERICA', 'OF USA']);
 
@@ -104,23 +106,31 @@ export class KnownBusinesses {
   /**
    * The business the whole name names: the name as written, then with one more tail removed at a time (a
    * legal form, "OF AMERICA", a store number such as "#6543"), so "THE HOME DEPOT #6543", "MICROSOFT CORP"
-   * and "BANK OF AMERICA" (found before its tail is tried) all resolve. A leading THE is ignored.
+   * and "BANK OF AMERICA" (found before its tail is tried) all resolve. A leading THE is dropped before two
+   * words or more, or before one word followed by a corporation's form ("THE HERTZ CORPORATION", "THE KROGER
+   * CO"): "THE SQUARE, LLC" and "THE FIRESTONE" are restaurants, not Square or Firestone. A brand whose own
+   * name is "THE" and one word lists it so ("THE HARTFORD").
    */
   match(norm: NormalizedName): KnownMatch | undefined {
     const t = norm.tokens;
-    const start = t[0] === 'THE' ? 1 : 0;
     let end = t.length;
-    if (end - start > 8 || norm.commas.length > 0) return undefined;
-    while (end > start) {
+    if (end === 0 || end > 8 || norm.commas.length > 0) return undefined;
+    const the = t[0] === 'THE';
+    let corporate = false;
+    while (end > 0) {
       let compact = '';
-      for (let i = start; i < end; i++) compact += t[i];
-      const b = this.byKey.get(compact);
-      if (b) return { business: b, matched: t.slice(start, end).join(' ') };
-      if (end - start < 2) return undefined;
+      for (let i = 1; i < end; i++) compact += t[i];
+      let b = this.byKey.get(t[0] + compact);
+      if (b) return { business: b, matched: t.slice(0, end).join(' ') };
+      if (the && (end >= 3 || (end === 2 && corporate)) && (b = this.byKey.get(compact))) return { business: b, matched: t.slice(1, end).join(' ') };
+      if (end < 2) return undefined;
       const last = t[end - 1]!;
-      if (TAIL_WORDS.has(last) || hasDigit(last)) end--;
-      else if (end - start >= 3 && TAIL_PAIRS.has(`${t[end - 2]} ${last}`)) end -= 2;
-      else if (end - start >= 4 && t[end - 3] === 'L' && t[end - 2] === 'L' && last === 'C') end -= 3;
+      // A store number has three characters or more ("SUBWAY 30768"); "BOX 1" is no store of Box.
+      if (TAIL_WORDS.has(last) || (last.length >= 3 && hasDigit(last))) {
+        corporate ||= CORPORATE_FORMS.has(last);
+        end--;
+      } else if (end >= 3 && TAIL_PAIRS.has(`${t[end - 2]} ${last}`)) end -= 2;
+      else if (end >= 4 && t[end - 3] === 'L' && t[end - 2] === 'L' && last === 'C') end -= 3;
       else return undefined;
     }
     return undefined;
