@@ -51,7 +51,8 @@ function vmRss(pid: number): { rss_mb: number; hwm_mb: number } {
 async function startServiceProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; address: string; secondsToServing: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'services/matching/dist/src/main.js')], {
+  // The flags the local mesh starts the service with (services/cli/src/mesh/components.ts, MATCHING_NODE_ARGS).
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', join(repoRoot, 'services/matching/dist/src/main.js')], {
     env: { ...process.env, CLARITY_DATA_DIR: dataDir, CLARITY_GRPC_PORT: String(port), CLARITY_METRICS_ENABLED: 'false', CLARITY_LOG_LEVEL: 'warn', MONGODB_URI: '', ...extraEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -9,6 +9,7 @@ import { store } from '@clarity/kit';
 import { MatchDecision, SupplierFormat } from '@clarity/proto/clarity/matching/v1/matching.js';
 import { PRIOR_MODEL } from '../src/domain/calibration.js';
 import { Matcher } from '../src/domain/matcher.js';
+import { SlotInfoTable, countRecords } from '../src/domain/slot-info.js';
 import { SupplierIndex, type IndexEntry } from '../src/domain/supplier-index.js';
 import { address, importFixture, importRecords, startTestService } from './helpers.js';
 
@@ -91,6 +92,25 @@ describe('index snapshot round trip', () => {
     assert.equal(target.supplierCount, 0);
     assert.throws(() => target.restoreSnapshot({ ...header, live: header.live + 1 }, new Map(sections.map((x) => [x.name, new Uint8Array(x.data)]))), /live count/);
     assert.equal(target.supplierCount, 0);
+  });
+});
+
+describe('slot records kept in the snapshot bytes', () => {
+  it('decodes restored records on demand, takes changes and later slots, and writes them all back', () => {
+    const records = ['ACME INC\u001f1 MAIN ST', '', 'CAFÉ NIÑO 東京\u001fBOGOTÁ', 'LAST'];
+    const table = new SlotInfoTable();
+    assert.equal(table.restore(new Uint8Array(Buffer.from(records.join('\u0000'), 'utf8'))), 4);
+    assert.deepEqual([...table.values()], records);
+    assert.equal(table.get(2), 'CAFÉ NIÑO 東京\u001fBOGOTÁ', 'multi-byte characters survive');
+    table.set(1, 'NEW TENANT');
+    table.set(3, '');
+    table.push('FIFTH');
+    table.set(4, 'FIFTH, CHANGED');
+    assert.deepEqual([...table.values()], [records[0], 'NEW TENANT', records[2], '', 'FIFTH, CHANGED']);
+    assert.throws(() => table.set(9, 'x'), RangeError);
+    assert.throws(() => table.restore(new Uint8Array(0)), /not empty/);
+    assert.equal(new SlotInfoTable().restore(new Uint8Array(0)), 0);
+    assert.equal(countRecords(new Uint8Array(Buffer.from('a\u0000\u0000b'))), 3);
   });
 });
 

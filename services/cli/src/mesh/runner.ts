@@ -97,7 +97,7 @@ export async function meshUp(options: UpOptions): Promise<{ state: MeshState; se
     const p = assigned.get(c.name)!;
     const log = join(logs, `${c.name}.log`);
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, [join(options.repoRoot, c.entry)], {
+    const child = spawn(process.execPath, [...(c.nodeArgs ?? []), join(options.repoRoot, c.entry)], {
       cwd: options.repoRoot,
       detached: true,
       stdio: ['ignore', fd, fd],

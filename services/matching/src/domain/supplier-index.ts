@@ -6,6 +6,7 @@
 import { normalizeCity, parseState, parseZip, stateCodeAt, stateIndex } from './address.js';
 import { Float64Vec, Int32Vec, Uint8Vec } from './growable.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
+import { SlotInfoTable, countRecords } from './slot-info.js';
 import { tokenSimilarity } from './similarity.js';
 import { ZipSlots } from './zip-slots.js';
 
@@ -149,7 +150,7 @@ export class SupplierIndex {
   // --- suppliers (slots) -------------------------------------------------------------------
   private readonly slotOf = new Map<string, number>();
   private readonly slotIds: string[] = [];
-  private readonly slotInfo: string[] = [];
+  private readonly slotInfo = new SlotInfoTable();
   readonly slotZip = new Int32Vec(1024, -1);
   readonly slotState = new Uint8Vec(1024);
   readonly slotCity = new Int32Vec(1024, -1);
@@ -272,7 +273,7 @@ export class SupplierIndex {
   }
 
   info(slot: number): SlotInfo {
-    const [name = '', street = '', city = '', state = '', postalCode = ''] = (this.slotInfo[slot] ?? '').split(SEP);
+    const [name = '', street = '', city = '', state = '', postalCode = ''] = this.slotInfo.get(slot).split(SEP);
     return { id: this.slotIds[slot] ?? '', name, street, city, state, postalCode };
   }
 
@@ -281,7 +282,7 @@ export class SupplierIndex {
     const text = this.variantText.get(variant);
     if (text !== undefined) return text;
     // The name is the first field of the slot's info: cut it without splitting the whole record.
-    const info = this.slotInfo[this.variantSlot.get(variant)] ?? '';
+    const info = this.slotInfo.get(this.variantSlot.get(variant));
     const end = info.indexOf(SEP);
     return end < 0 ? info : info.slice(0, end);
   }
@@ -397,8 +398,8 @@ export class SupplierIndex {
     const state = this.cachedState(entry.state);
     const cityId = this.cachedCity(entry.city);
     const info = [entry.name, entry.street, entry.city, state.ok ? state.value : entry.state, zip.ok ? zip.value : ''].join(SEP);
-    this.infoChars += info.length + 24 - (this.slotInfo[slot]?.length ?? 0);
-    this.slotInfo[slot] = info;
+    this.infoChars += info.length + 24 - this.slotInfo.get(slot).length;
+    this.slotInfo.set(slot, info);
     if (existing !== undefined) this.zipSlots.remove(this.slotZip.get(existing), existing);
     this.slotZip.set(slot, zip.ok && zip.value ? Number(zip.value) : -1);
     this.zipSlots.add(this.slotZip.get(slot), slot);
@@ -429,8 +430,8 @@ export class SupplierIndex {
     this.clearSlot(slot);
     this.slotOf.delete(id);
     this.slotIds[slot] = '';
-    this.infoChars -= this.slotInfo[slot]?.length ?? 0;
-    this.slotInfo[slot] = '';
+    this.infoChars -= this.slotInfo.get(slot).length;
+    this.slotInfo.set(slot, '');
     this.zipSlots.remove(this.slotZip.get(slot), slot);
     this.slotZip.set(slot, -1);
     this.slotCity.set(slot, -1);
@@ -913,7 +914,7 @@ export class SupplierIndex {
     add('variantTextKeys', Int32Array.from(this.variantText.keys()));
     const text = (name: string, list: Iterable<string>) => sections.push({ name, data: Buffer.from([...list].join('\u0000'), 'utf8') });
     text('slotIds', this.slotIds);
-    text('slotInfo', this.slotInfo);
+    text('slotInfo', this.slotInfo.values());
     text('tokens', this.tokens);
     text('cities', this.cities);
     text('variantText', this.variantText.values());
@@ -959,9 +960,9 @@ export class SupplierIndex {
       return b.byteLength === 0 ? [] : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8').split('\u0000');
     };
     const slotIds = strings('slotIds');
-    const slotInfo = strings('slotInfo');
+    const slotInfo = part('slotInfo');
     const tokens = strings('tokens');
-    if (slotIds.length !== h.slots || slotInfo.length !== h.slots) throw new Error('snapshot: slot tables differ in length');
+    if (slotIds.length !== h.slots || countRecords(slotInfo) !== h.slots) throw new Error('snapshot: slot tables differ in length');
     if (slotIds.filter((id) => id !== '').length !== h.live) throw new Error('snapshot: live count differs from the slot table');
     const frozenStart = i32('frozenStart');
     if (frozenStart.length !== tokens.length + 1) throw new Error('snapshot: postings and vocabulary differ');
@@ -1001,9 +1002,9 @@ export class SupplierIndex {
     for (let slot = 0; slot < slotIds.length; slot++) {
       const id = slotIds[slot]!;
       this.slotIds.push(id);
-      this.slotInfo.push(slotInfo[slot]!);
       if (id !== '') this.slotOf.set(id, slot);
     }
+    this.slotInfo.restore(slotInfo);
     for (const t of tokens) {
       this.vocab.set(t, this.tokens.length);
       this.tokens.push(t);
