@@ -45,6 +45,11 @@ describe('ClassificationService over gRPC', () => {
     assert.equal(irs.payeeType, T.PAYEE_TYPE_GOVERNMENT);
     assert.ok(irs.exclusion!.excluded);
     assert.equal(irs.industry, undefined, 'skip_industry is honoured');
+    // A well-known vendor written alone: the known-businesses tier, its code, over the wire.
+    const depot = (await t.client.classify({ payee: payee('The Home Depot #6543') })).classification!;
+    assert.deepEqual([depot.payeeType, depot.subtype, depot.decidedBy], [T.PAYEE_TYPE_BUSINESS, S.PAYEE_SUBTYPE_BUSINESS, ClassificationTier.CLASSIFICATION_TIER_KNOWN_BUSINESS]);
+    assert.equal(depot.evidence[0]?.tier, 'known_business');
+    assert.deepEqual([depot.industry?.naics?.code, depot.industry?.naics?.source], ['444110', 'known_business']);
   });
 
   it('Classify rejects empty, invisible and huge names with field violations', async () => {

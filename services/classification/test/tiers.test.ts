@@ -391,6 +391,12 @@ describe('overrides', () => {
     const b = c2.classify('ZZ Old Vendor Inc').classification;
     assert.equal(b.payeeType, T.PAYEE_TYPE_UNKNOWN);
     assert.equal(b.unknownReason, 'inactive vendor');
+    // A known business too: the user's answer stands.
+    const staples = new OverrideMatcher([
+      { id: 'c', pattern: 'STAPLES', match: 1, payeeType: T.PAYEE_TYPE_INDIVIDUAL, subtype: S.PAYEE_SUBTYPE_PERSON, excluded: false, note: 'Dr. Staples, our consultant', updateTime: new Date() },
+    ]);
+    const s = classifier.withLists(classifier.parts.exclusions, staples).classify('Staples').classification;
+    assert.deepEqual([s.payeeType, s.decidedBy], [T.PAYEE_TYPE_INDIVIDUAL, ClassificationTier.CLASSIFICATION_TIER_OVERRIDE]);
   });
 });
 
