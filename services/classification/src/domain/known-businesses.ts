@@ -100,7 +100,12 @@ export class KnownBusinesses {
   }
 
   static load(dir = DATA_DIR, validNaics?: (code: string) => boolean): KnownBusinesses {
-    return KnownBusinesses.parse(readFileSync(`${dir}known-businesses.tsv`, 'utf8'), validNaics);
+    const path = `${dir}known-businesses.tsv`;
+    try {
+      return KnownBusinesses.parse(readFileSync(path, 'utf8'), validNaics);
+    } catch (err) {
+      throw new Error(`${path}: ${(err as Error).message}`);
+    }
   }
 
   /**
