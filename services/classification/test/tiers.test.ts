@@ -144,6 +144,7 @@ describe('known-business tier', () => {
       ['Microsoft', S.PAYEE_SUBTYPE_BUSINESS, '511210'], ['MICROSOFT CORP.', S.PAYEE_SUBTYPE_BUSINESS, '511210'],
       ['The Home Depot #6543', S.PAYEE_SUBTYPE_BUSINESS, '444110'], ['AMAZON.COM', S.PAYEE_SUBTYPE_BUSINESS, '454110'],
       ['W.W. Grainger, Inc.', S.PAYEE_SUBTYPE_BUSINESS, '423840'], ['State Farm', S.PAYEE_SUBTYPE_INSURANCE, '524126'],
+      ['AMZN Mktp US*2K3LM0', S.PAYEE_SUBTYPE_BUSINESS, '454110'], ['WAL-MART #5260', S.PAYEE_SUBTYPE_BUSINESS, '452311'],
     ] as const) {
       const c = classify(name);
       assert.equal(c.payeeType, T.PAYEE_TYPE_BUSINESS, name);

@@ -42,7 +42,7 @@ export interface KnownMatch {
 const TAIL_WORDS = new Set(['INC', 'INCORPORATED', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'COMPANIES', 'LLC', 'LTD', 'LIMITED', 'LP', 'LLP', 'PLC', 'USA', 'US', 'HOLDINGS', 'HOLDING']);
 /** The forms of a corporation (not of an LLC or partnership). */
 const CORPORATE_FORMS = new Set(['INC', 'INCORPORATED', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'COMPANIES']);
-/** Two-word tails: "OF AMERICA", "NORTH AMERICA" (and L.L.C. written as three letters). */
+/** Two-word tails: "OF AMERICA", "NORTH AMERICA" (L.L.C. written as three letters is handled beside them). */
 const TAIL_PAIRS = new Set(['OF AMERICA', 'NORTH AMERICA', 'OF USA']);
 
 function hasDigit(t: string): boolean {
