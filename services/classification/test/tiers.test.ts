@@ -107,6 +107,16 @@ describe('exclusion tier', () => {
     assert.ok(c.exclusion!.excluded);
     assert.equal(c.industry?.naics?.code, '522110');
   });
+  it('knows the government payees of payables and payroll files: programs, acronyms, disbursement units and funds', () => {
+    for (const [name, subtype] of [
+      ['Medicare', S.PAYEE_SUBTYPE_FEDERAL], ['OSHA', S.PAYEE_SUBTYPE_FEDERAL], ['Medicaid', S.PAYEE_SUBTYPE_STATE], ['DMV', S.PAYEE_SUBTYPE_STATE],
+      ['Texas Child Support SDU', S.PAYEE_SUBTYPE_STATE], ['Pennsylvania UC Fund', S.PAYEE_SUBTYPE_STATE], ['Ohio BWC', S.PAYEE_SUBTYPE_STATE],
+      ['CDTFA', S.PAYEE_SUBTYPE_TAX_AUTHORITY],
+    ] as const) {
+      const c = classify(name);
+      assert.deepEqual([c.payeeType, c.subtype, c.exclusion?.excluded], [T.PAYEE_TYPE_GOVERNMENT, subtype, true], name);
+    }
+  });
   it('tax authorities and courts get their subtype', () => {
     assert.equal(classify('Fulton County Tax Commissioner').subtype, S.PAYEE_SUBTYPE_TAX_AUTHORITY);
     assert.equal(classify('Clerk of Superior Court').subtype, S.PAYEE_SUBTYPE_COURT);

@@ -6,7 +6,7 @@
 import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { KeywordMatch } from '@clarity/proto/clarity/classification/v1/classification.js';
 
-export const DEFAULT_LISTS_VERSION = '2025.11.3';
+export const DEFAULT_LISTS_VERSION = '2026.12.1';
 
 export interface ExclusionRuleSpec {
   id: string;
@@ -106,7 +106,9 @@ const GROUPS: Group[] = [
     prior: 0.999, reason: 'federal department or agency (acronym)',
     keywords: ['SSA', 'USPS', 'FBI', 'FEMA', 'HUD', 'EPA', 'GSA', 'SBA', 'OPM', 'FAA', 'FCC', 'FTC', 'SEC', 'FDIC', 'NCUA', 'NASA', 'NOAA',
       'DFAS', 'DHS', 'DOJ', 'DOL', 'DOE', 'DOT', 'DOD', 'CMS', 'CDC', 'FDA', 'NIH', 'DEA', 'ATF', 'USCIS', 'TSA', 'VA', 'US ARMY', 'US NAVY',
-      'US AIR FORCE', 'US MARINE CORPS', 'UNITED STATES ARMY', 'UNITED STATES NAVY', 'UNITED STATES AIR FORCE', 'TVA', 'PBGC', 'USGS', 'BLM', 'NPS', 'USCG'],
+      'US AIR FORCE', 'US MARINE CORPS', 'UNITED STATES ARMY', 'UNITED STATES NAVY', 'UNITED STATES AIR FORCE', 'TVA', 'PBGC', 'USGS', 'BLM', 'NPS', 'USCG',
+      // 2026.12.1: federal payees of payables and payroll files (programs, regulators, permit and fee collectors).
+      'MEDICARE', 'OSHA', 'USPTO', 'FMCSA', 'EEOC', 'NLRB', 'CBP', 'FERC', 'FHWA', 'PHMSA', 'USDOT', 'USDOL', 'USDOJ'],
   },
   // ---------------------------------------------------------------- government: state
   {
@@ -138,6 +140,21 @@ const GROUPS: Group[] = [
       'ADJUTANT GENERAL', 'DEPARTMENT OF JUVENILE JUSTICE', 'DEPARTMENT OF REHABILITATION', 'DEPARTMENT OF MENTAL HEALTH', 'DEPARTMENT OF AGING',
       'DEPARTMENT OF VETERANS SERVICES', 'SECRETARY OF THE COMMONWEALTH', 'DEPARTMENT OF STATE POLICE'],
   },
+  // 2026.12.1: state payees of payables and payroll files — garnishment disbursement units, unemployment and
+  // workers' compensation funds, motor vehicles, Medicaid — written as payees write them.
+  {
+    list: 'government', category: 'state_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_STATE, match: EXACT,
+    prior: 0.999, reason: 'state agency or program (acronym)', keywords: ['MEDICAID', 'DMV', 'BMV', 'MVD', 'SDU'],
+  },
+  {
+    list: 'government', category: 'state_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_STATE, match: WORDS,
+    prior: 0.999, reason: 'state agency or fund',
+    keywords: ['CHILD SUPPORT SDU', 'UNEMPLOYMENT COMPENSATION FUND', 'UNEMPLOYMENT INSURANCE FUND', 'BUREAU OF WORKERS COMPENSATION', 'OHIO BWC'],
+  },
+  {
+    list: 'government', category: 'state_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_STATE, match: SUFFIX,
+    reason: 'state unemployment compensation fund ("PA UC FUND")', keywords: ['UC FUND'],
+  },
   // ---------------------------------------------------------------- government: tax authorities (state and local)
   {
     list: 'government', category: 'tax', type: GOV, subtype: S.PAYEE_SUBTYPE_TAX_AUTHORITY, match: WORDS,
@@ -151,7 +168,13 @@ const GROUPS: Group[] = [
       'TOWN TREASURER', 'TOWNSHIP TREASURER', 'TREASURER TAX COLLECTOR', 'TREASURER AND TAX COLLECTOR', 'TAX CLAIM BUREAU', 'TAX OFFICE', 'TAX DEPARTMENT',
       'INCOME TAX DIVISION', 'INCOME TAX DEPARTMENT', 'REGIONAL INCOME TAX AGENCY', 'CENTRAL COLLECTION AGENCY', 'BERKHEIMER TAX', 'TAX TRUSTEE',
       'SALES TAX DIVISION', 'PROPERTY TAX DIVISION', 'DELINQUENT TAX', 'TAX AUTHORITY', 'DEPARTMENT OF FINANCE AND REVENUE', 'OFFICE OF TAX AND REVENUE',
-      'REVENUE AGENCY', 'TAX AND REVENUE', 'COUNTY TAX', 'CITY TAX', 'COMPTROLLER GENERAL'],
+      'REVENUE AGENCY', 'TAX AND REVENUE', 'COUNTY TAX', 'CITY TAX', 'COMPTROLLER GENERAL',
+      // 2026.12.1
+      'DEPARTMENT OF TAX AND FEE ADMINISTRATION'],
+  },
+  {
+    list: 'government', category: 'tax', type: GOV, subtype: S.PAYEE_SUBTYPE_TAX_AUTHORITY, match: EXACT,
+    prior: 0.999, reason: 'state tax authority (acronym)', keywords: ['CDTFA'],
   },
   // ---------------------------------------------------------------- government: local
   {
