@@ -107,8 +107,12 @@ const GROUPS: Group[] = [
     keywords: ['SSA', 'USPS', 'FBI', 'FEMA', 'HUD', 'EPA', 'GSA', 'SBA', 'OPM', 'FAA', 'FCC', 'FTC', 'SEC', 'FDIC', 'NCUA', 'NASA', 'NOAA',
       'DFAS', 'DHS', 'DOJ', 'DOL', 'DOE', 'DOT', 'DOD', 'CMS', 'CDC', 'FDA', 'NIH', 'DEA', 'ATF', 'USCIS', 'TSA', 'VA', 'US ARMY', 'US NAVY',
       'US AIR FORCE', 'US MARINE CORPS', 'UNITED STATES ARMY', 'UNITED STATES NAVY', 'UNITED STATES AIR FORCE', 'TVA', 'PBGC', 'USGS', 'BLM', 'NPS', 'USCG',
-      // 2026.12.1: federal payees of payables and payroll files (programs, regulators, permit and fee collectors).
-      'MEDICARE', 'OSHA', 'USPTO', 'FMCSA', 'EEOC', 'NLRB', 'CBP', 'FERC', 'FHWA', 'PHMSA', 'USDOT', 'USDOL', 'USDOJ'],
+      // 2026.12.1: federal payees of payables and payroll files (regulators, permit and fee collectors).
+      'OSHA', 'USPTO', 'FMCSA', 'EEOC', 'NLRB', 'CBP', 'FERC', 'FHWA', 'PHMSA', 'USDOT', 'USDOL', 'USDOJ'],
+  },
+  {
+    list: 'government', category: 'federal_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_FEDERAL, match: EXACT,
+    prior: 0.999, reason: 'federal program', keywords: ['MEDICARE'],
   },
   // ---------------------------------------------------------------- government: state
   {
@@ -144,7 +148,11 @@ const GROUPS: Group[] = [
   // workers' compensation funds, motor vehicles, Medicaid — written as payees write them.
   {
     list: 'government', category: 'state_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_STATE, match: EXACT,
-    prior: 0.999, reason: 'state agency or program (acronym)', keywords: ['MEDICAID', 'DMV', 'BMV', 'MVD', 'SDU'],
+    prior: 0.999, reason: 'state agency (acronym)', keywords: ['DMV', 'BMV', 'MVD', 'SDU'],
+  },
+  {
+    list: 'government', category: 'state_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_STATE, match: EXACT,
+    prior: 0.999, reason: 'state-administered program', keywords: ['MEDICAID'],
   },
   {
     list: 'government', category: 'state_agency', type: GOV, subtype: S.PAYEE_SUBTYPE_STATE, match: WORDS,
