@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { defaultExclusionRuleData } from '../src/domain/exclusion-defaults.js';
 import { ExclusionMatcher } from '../src/domain/exclusions.js';
-import { KNOWN_BUSINESS_PRIOR, KnownBusinesses } from '../src/domain/known-businesses.js';
+import { KnownBusinesses, knownBusinessHit } from '../src/domain/known-businesses.js';
 import { Lexicons } from '../src/domain/lexicons.js';
 import { PRIOR_WEIGHT } from '../src/domain/rule-stats.js';
 import { junkHit, nonLatinHit } from '../src/domain/rules.js';
@@ -33,7 +33,7 @@ for (const r of rows) {
     record(h, r.label, r.name);
   }
   const k = known.match(r.norm);
-  if (k) record({ tier: 'known_business', ruleId: `known_business.${k.business.slug}`, type: PayeeType.PAYEE_TYPE_BUSINESS, subtype: k.business.subtype, detail: '', matched: k.matched, prior: KNOWN_BUSINESS_PRIOR }, r.label, r.name);
+  if (k) record(knownBusinessHit(k), r.label, r.name);
 }
 const out: Record<string, [number, number]> = {};
 const report: Array<[string, number, number, number, string[]]> = [];

@@ -6,7 +6,7 @@ import { PayeeSubtype, PayeeType, type Evidence } from '@clarity/proto/clarity/c
 import { ClassificationTier, type Classification, type ExclusionHit, type IndustryClassification } from '@clarity/proto/clarity/classification/v1/classification.js';
 import { exclusionRulePrior } from './exclusion-defaults.js';
 import type { ExclusionMatcher } from './exclusions.js';
-import { KNOWN_BUSINESS_PRIOR, type KnownBusinesses } from './known-businesses.js';
+import { knownBusinessHit, type KnownBusinesses } from './known-businesses.js';
 import type { Lexicons } from './lexicons.js';
 import { MAX_FEATURES, MODEL_CLASSES, extractFeatures, type ModelScore, type NameModel } from './model.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
@@ -24,7 +24,7 @@ export const RULES_VERSION = 'rules-5';
 export interface IndustryAssigner {
   assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined;
   /** The codes of a business known by name (its NAICS code from the known-businesses list). */
-  known?(naics: string, ruleId: string, name: string, matched: string): IndustryClassification | undefined;
+  known?(naics: string, ruleId: string, matched: string): IndustryClassification | undefined;
 }
 
 export interface ClassifierParts {
@@ -313,13 +313,7 @@ export class PayeeClassifier {
     const hits = collectRuleHits(norm, lex, exclusions).map((h) => this.score(h));
     // Kept out of collectRuleHits: the model's features (and its training) stay those of the rule tiers.
     const known = this.parts.known?.match(norm);
-    if (known) {
-      const b = known.business;
-      hits.push(this.score({
-        tier: 'known_business', ruleId: `known_business.${b.slug}`, type: BUS, subtype: b.subtype, detail: `the whole name is that of a known business: ${b.name}`,
-        matched: known.matched, prior: KNOWN_BUSINESS_PRIOR, naics: b.naics, contested: false,
-      } as TierHit));
-    }
+    if (known) hits.push(this.score({ ...knownBusinessHit(known), contested: false }));
     if (norm.otherLetters > 0) {
       hits.push({ ...this.score({ tier: 'junk', ruleId: 'junk.mixed_script', type: ANY, subtype: S.PAYEE_SUBTYPE_UNSPECIFIED, detail: `characters in ${norm.otherScript ?? 'a non-Latin script'} were ignored; the Latin part was classified`, matched: norm.otherText.slice(0, 40), prior: 0.5 }), decisive: false });
     }
@@ -485,7 +479,7 @@ export class PayeeClassifier {
     c.evidence = ev;
     if (!options.skipIndustry && type !== UNK && this.parts.industry) {
       const ind = this.parts.industry;
-      c.industry = (decision?.naics && ind.known?.(decision.naics, decision.ruleId, norm.display, decision.matched)) || ind.assign(norm, type, c.subtype);
+      c.industry = (decision?.naics && ind.known?.(decision.naics, decision.ruleId, decision.matched)) || ind.assign(norm, type, c.subtype);
     }
   }
 }

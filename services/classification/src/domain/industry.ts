@@ -362,9 +362,9 @@ export class IndustryClassifier implements IndustryAssigner {
     return this.naicsTitles.has(code);
   }
 
-  known(naicsCode: string, ruleId: string, name: string, matched: string): IndustryClassification | undefined {
-    if (!this.naicsTitles.has(naicsCode)) return undefined;
-    return this.codes(naicsCode, '', this.confidence.known_business, 'known_business', ruleId, `the known business's line of business`, matched || name);
+  known(naicsCode: string, ruleId: string, matched: string): IndustryClassification | undefined {
+    if (!this.isNaics(naicsCode)) return undefined;
+    return this.codes(naicsCode, '', this.confidence.known_business, 'known_business', ruleId, `the known business's line of business`, matched);
   }
 
   assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined {

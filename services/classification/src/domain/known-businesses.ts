@@ -5,9 +5,11 @@
 // charities. An exact whole-name match against this list answers BUSINESS with the company's subtype and
 // NAICS code instead. Only the whole name counts: "APPLE VALLEY SCHOOL DISTRICT" is not Apple.
 import { readFileSync } from 'node:fs';
-import { PayeeSubtype } from '@clarity/proto/clarity/common/v1/types.js';
+import { PayeeSubtype, PayeeType } from '@clarity/proto/clarity/common/v1/types.js';
 import { DATA_DIR } from './lexicons.js';
 import type { NormalizedName } from './normalize.js';
+import { hasDigit } from './rules.js';
+import type { RuleHit } from './types.js';
 
 const S = PayeeSubtype;
 const SUBTYPES: Record<string, PayeeSubtype> = {
@@ -21,7 +23,7 @@ const SUBTYPES: Record<string, PayeeSubtype> = {
  * Declared precision of a known-business match, an exact whole-name match of a curated brand; measured on
  * the labeled splits by scripts/measure-rules.ts like every rule, and the measurement refines it.
  */
-export const KNOWN_BUSINESS_PRIOR = 0.999;
+const KNOWN_BUSINESS_PRIOR = 0.999;
 
 export interface KnownBusiness {
   /** Display name ("Microsoft Corporation"). */
@@ -45,19 +47,20 @@ const CORPORATE_FORMS = new Set(['INC', 'INCORPORATED', 'CORP', 'CORPORATION', '
 /** Two-word tails: "OF AMERICA", "NORTH AMERICA" (L.L.C. written as three letters is handled beside them). */
 const TAIL_PAIRS = new Set(['OF AMERICA', 'NORTH AMERICA', 'OF USA']);
 
-function hasDigit(t: string): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
-  }
-  return false;
+/** The rule hit of a match, as the classifier weighs it and scripts/measure-rules.ts counts it. */
+export function knownBusinessHit(m: KnownMatch): RuleHit {
+  const b = m.business;
+  return {
+    tier: 'known_business', ruleId: `known_business.${b.slug}`, type: PayeeType.PAYEE_TYPE_BUSINESS, subtype: b.subtype,
+    detail: `the whole name is that of a known business: ${b.name}`, matched: m.matched, prior: KNOWN_BUSINESS_PRIOR, naics: b.naics,
+  };
 }
 
 export class KnownBusinesses {
   /** Match key with its spaces removed ("WALMART" for WAL MART, "WWGRAINGER") → business. */
   private readonly byKey = new Map<string, KnownBusiness>();
 
-  constructor(readonly businesses: readonly KnownBusiness[], keys: ReadonlyArray<[string, KnownBusiness]>) {
+  constructor(keys: ReadonlyArray<[string, KnownBusiness]>) {
     for (const [key, b] of keys) {
       const compact = key.replace(/ /g, '');
       const prior = this.byKey.get(compact);
@@ -66,16 +69,11 @@ export class KnownBusinesses {
     }
   }
 
-  get size(): number {
-    return this.byKey.size;
-  }
-
   /**
    * Parses the TSV (name, keys separated by |, subtype, NAICS, note; # comments). `validNaics` rejects codes
    * that are not 2017 NAICS national industries, so a typo fails at start-up rather than answering wrongly.
    */
   static parse(text: string, validNaics?: (code: string) => boolean): KnownBusinesses {
-    const businesses: KnownBusiness[] = [];
     const keys: Array<[string, KnownBusiness]> = [];
     const slugs = new Set<string>();
     text.split('\n').forEach((line, i) => {
@@ -90,13 +88,12 @@ export class KnownBusinesses {
       while (slugs.has(slug)) slug += '_';
       slugs.add(slug);
       const b: KnownBusiness = { name, slug, subtype: st, naics };
-      businesses.push(b);
       for (const key of keyList.split('|')) {
         if (!/^[A-Z0-9]+( [A-Z0-9]+)*$/.test(key)) throw new Error(`${where}: key "${key}" must be upper-case words separated by single spaces`);
         keys.push([key, b]);
       }
     });
-    return new KnownBusinesses(businesses, keys);
+    return new KnownBusinesses(keys);
   }
 
   static load(dir = DATA_DIR, validNaics?: (code: string) => boolean): KnownBusinesses {

@@ -263,7 +263,7 @@ const STATE_WORDS = new Set(['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC
 const NOT_PERSON = new Set(['AND', 'OF', 'THE', 'FOR', 'AT', 'IN', 'ON', 'BY', 'TO', 'DBA', 'AKA', 'FKA', 'CO', 'COUNTY', 'CITY', 'TOWN', 'STATE',
   'DEPT', 'DEPARTMENT', 'OFFICE', 'SERVICE', 'SERVICES', 'GROUP', 'CENTER', 'CENTRE', 'BANK', 'TRUST', 'FUND', 'ESTATE', 'CLINIC', 'ASSOCIATES', 'PARTNERS']);
 
-function hasDigit(t: string): boolean {
+export function hasDigit(t: string): boolean {
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     if (c >= 48 && c <= 57) return true;
