@@ -3,18 +3,26 @@
 // 424K strings (slices of one 26 MB string) they cost ~15 MB more and gave the collector 424K more objects
 // to mark. Records written later (new slots, changed or removed suppliers) are plain strings.
 
-/** How many NUL-separated records a snapshot section holds (an empty section holds none). */
-export function countRecords(section: Uint8Array): number {
-  if (section.byteLength === 0) return 0;
+/**
+ * Where each NUL-separated record of a snapshot section starts, plus one past the end (the position a
+ * separator after the last record would follow): n + 1 offsets for n records. An empty section holds none.
+ */
+export function recordStarts(section: Uint8Array): Int32Array {
+  if (section.byteLength === 0) return new Int32Array(1);
+  // Count, then fill: a growing JS array of 424K offsets would add its own garbage to the restore's peak.
   let n = 1;
   for (let at = section.indexOf(0); at >= 0; at = section.indexOf(0, at + 1)) n++;
-  return n;
+  const starts = new Int32Array(n + 1);
+  let k = 1;
+  for (let at = section.indexOf(0); at >= 0; at = section.indexOf(0, at + 1)) starts[k++] = at + 1;
+  starts[n] = section.byteLength + 1;
+  return starts;
 }
 
 export class SlotInfoTable {
   private bytes: Buffer = Buffer.alloc(0);
   /** Start of each restored record in `bytes`; record k ends one byte (the separator) before starts[k + 1]. */
-  private starts = new Int32Array(1);
+  private starts: Int32Array = new Int32Array(1);
   private restored = 0;
   /** Restored slots whose record changed since. */
   private readonly changed = new Map<number, string>();
@@ -48,21 +56,14 @@ export class SlotInfoTable {
   }
 
   /**
-   * Takes the records of a snapshot section (UTF-8, records separated by NUL; no copy) for an empty table;
-   * returns how many records it holds. An empty section holds none.
+   * Takes the records of a snapshot section (UTF-8, records separated by NUL; no copy) for an empty table,
+   * with their `recordStarts`; returns how many records it holds.
    */
-  restore(section: Uint8Array): number {
+  restore(section: Uint8Array, starts = recordStarts(section)): number {
     if (this.length > 0) throw new Error('slot info: the table is not empty');
-    const bytes = Buffer.from(section.buffer, section.byteOffset, section.byteLength);
-    const n = countRecords(bytes);
-    if (n === 0) return 0;
-    const starts = new Int32Array(n + 1);
-    let k = 1;
-    for (let at = bytes.indexOf(0); at >= 0; at = bytes.indexOf(0, at + 1)) starts[k++] = at + 1;
-    starts[n] = bytes.byteLength + 1;
-    this.bytes = bytes;
+    this.bytes = Buffer.from(section.buffer, section.byteOffset, section.byteLength);
     this.starts = starts;
-    this.restored = n;
-    return n;
+    this.restored = starts.length - 1;
+    return this.restored;
   }
 }

@@ -6,7 +6,7 @@
 import { normalizeCity, parseState, parseZip, stateCodeAt, stateIndex } from './address.js';
 import { Float64Vec, Int32Vec, Uint8Vec } from './growable.js';
 import { normalizeName, type NormalizedName } from './normalize.js';
-import { SlotInfoTable, countRecords } from './slot-info.js';
+import { SlotInfoTable, recordStarts } from './slot-info.js';
 import { tokenSimilarity } from './similarity.js';
 import { ZipSlots } from './zip-slots.js';
 
@@ -961,8 +961,9 @@ export class SupplierIndex {
     };
     const slotIds = strings('slotIds');
     const slotInfo = part('slotInfo');
+    const slotInfoStarts = recordStarts(slotInfo);
     const tokens = strings('tokens');
-    if (slotIds.length !== h.slots || countRecords(slotInfo) !== h.slots) throw new Error('snapshot: slot tables differ in length');
+    if (slotIds.length !== h.slots || slotInfoStarts.length - 1 !== h.slots) throw new Error('snapshot: slot tables differ in length');
     if (slotIds.filter((id) => id !== '').length !== h.live) throw new Error('snapshot: live count differs from the slot table');
     const frozenStart = i32('frozenStart');
     if (frozenStart.length !== tokens.length + 1) throw new Error('snapshot: postings and vocabulary differ');
@@ -1004,7 +1005,7 @@ export class SupplierIndex {
       this.slotIds.push(id);
       if (id !== '') this.slotOf.set(id, slot);
     }
-    this.slotInfo.restore(slotInfo);
+    this.slotInfo.restore(slotInfo, slotInfoStarts);
     for (const t of tokens) {
       this.vocab.set(t, this.tokens.length);
       this.tokens.push(t);
