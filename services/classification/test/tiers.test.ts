@@ -346,6 +346,17 @@ describe('statistical model tier', () => {
     assert.equal(c.industry?.naics?.code, '484121');
     assert.equal(classify('VERA, ELIZABETH').subtype, S.PAYEE_SUBTYPE_PERSON);
     assert.equal(classify('BAKER, JOHN').subtype, S.PAYEE_SUBTYPE_PERSON, 'a surname that is also a trade word');
+    // Rare census surnames that are words of a trade (LAWN ranks 33,419) still count as the trade.
+    const lawn = classify('Southern Lawn Care');
+    assert.notEqual(lawn.payeeType === T.PAYEE_TYPE_INDIVIDUAL && lawn.subtype === S.PAYEE_SUBTYPE_PERSON, true, 'not a person paid as a person');
+    assert.equal(classify('TOWN, DAVID M').subtype, S.PAYEE_SUBTYPE_PERSON, 'the surname of a LAST, FIRST name trades as nothing');
+  });
+  it('does not call a trade name without a public body\'s word a government', () => {
+    for (const name of ["Tj's Tree Service", "Eric's Tire Service", 'Uncle Chets Bbq & Catering']) {
+      const c = classify(name);
+      assert.notEqual(c.payeeType, T.PAYEE_TYPE_GOVERNMENT, name);
+      assert.notEqual(c.payeeType === T.PAYEE_TYPE_INDIVIDUAL && c.subtype === S.PAYEE_SUBTYPE_PERSON, true, name);
+    }
   });
 });
 
