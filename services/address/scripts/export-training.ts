@@ -20,26 +20,17 @@ import { extractFeatures } from '../src/domain/features.js';
 import type { Label } from '../src/domain/labels.js';
 import { tokenize } from '../src/domain/tokens.js';
 import { zipDatabase } from '../src/domain/zipdb.js';
-import { dataDir, foldOf, isHeldOut, labelTokens, readLabeledXml, type GoldToken, type LabeledAddress } from './training-data.js';
+import { dataDir, EXPORT_OSM_SHARE, EXPORT_SEED, foldOf, isHeldOut, labelTokens, osmSplit, readLabeledXml, seededRandom, type GoldToken, type LabeledAddress } from './training-data.js';
 
 const [, , outPath, ...rest] = process.argv;
 if (!outPath) throw new Error('usage: export-training.js <out.jsonl> [--fold i/k]');
 const foldArg = rest.indexOf('--fold') >= 0 ? rest[rest.indexOf('--fold') + 1]!.split('/').map(Number) : undefined;
 
-/** mulberry32: a small seeded generator, so every export is reproducible. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = seededRandom(12345);
+const rand = seededRandom(EXPORT_SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const SYNTHETIC = Number(process.env.CLARITY_EXPORT_SYNTHETIC ?? 4000);
-const OSM_SHARE = Number(process.env.CLARITY_EXPORT_OSM ?? 0.12);
+const OSM_SHARE = Number(process.env.CLARITY_EXPORT_OSM ?? EXPORT_OSM_SHARE);
 const dir = join(dataDir(), 'labeled');
 const main = readLabeledXml(join(dir, 'usaddress-train.xml'));
 const train = main.filter((a) => !isHeldOut(a) && (!foldArg || foldOf(a, foldArg[1]!) !== foldArg[0]));
@@ -47,10 +38,7 @@ const extra = [
   ...readLabeledXml(join(dir, 'usaddress-train-us50.xml')),
   ...readLabeledXml(join(dir, 'usaddress-train-multi-word-state.xml')),
 ];
-const osm = [
-  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm.xml.gz')).filter(() => rand() < OSM_SHARE),
-  ...readLabeledXml(join(dir, 'usaddress-train-synthetic-osm-clean.xml.gz')).filter(() => rand() < OSM_SHARE),
-];
+const osm = osmSplit(OSM_SHARE, rand).used;
 
 /** Rebuilds an address from (text, label) pieces joined by separators. */
 function compose(pieces: Array<{ text: string; label: Label } | { sep: string }>): LabeledAddress {

@@ -2,6 +2,7 @@
 // mapping of gold token labels onto our tokenizer's tokens. Used by the training export and the
 // evaluation only — never by the service at run time.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LABELS, type Label } from '../src/domain/labels.js';
 import { tokenize, type Token } from '../src/domain/tokens.js';
@@ -89,4 +90,33 @@ export function tokenizeLabeled(a: LabeledAddress): { tokens: Token[]; labels: L
 
 export function dataDir(): string {
   return process.env.CLARITY_SHARED_DATA ?? new URL('../../../../../shared/data/', import.meta.url).pathname;
+}
+
+/** mulberry32: a small seeded generator, so every export is reproducible. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed of the training export's generator; its first draws pick the synthetic OSM sample. */
+export const EXPORT_SEED = 12345;
+/** The share of each synthetic OSM set the training export uses (CLARITY_EXPORT_OSM overrides it there). */
+export const EXPORT_OSM_SHARE = 0.12;
+
+/**
+ * The two synthetic OSM sets split into the sample the training export uses (each record with probability
+ * `share`, drawn from `rand` in file order) and the rest, which the model never sees.
+ */
+export function osmSplit(share: number, rand: () => number): { used: LabeledAddress[]; unused: LabeledAddress[] } {
+  const dir = join(dataDir(), 'labeled');
+  const used: LabeledAddress[] = [];
+  const unused: LabeledAddress[] = [];
+  for (const file of ['usaddress-train-synthetic-osm.xml.gz', 'usaddress-train-synthetic-osm-clean.xml.gz']) {
+    for (const a of readLabeledXml(join(dir, file))) (rand() < share ? used : unused).push(a);
+  }
+  return { used, unused };
 }
