@@ -81,6 +81,16 @@ describe('clarity classify (CLI)', () => {
     assert.deepEqual(rows.map((r) => r.vendor_id), ['1', '2', '3', '5', '6', '7', ...Array.from({ length: 30 }, (_, i) => String(100 + i)), '9']);
   });
 
+  it('reads a Windows-1252 export (Café as the byte E9) as its characters and says so', async () => {
+    const input = join(dir, 'latin1.csv');
+    writeFileSync(input, Buffer.concat([Buffer.from('id,name\n1,Zoë Holdings LLC\n2,Caf'), Buffer.from([0xe9]), Buffer.from(' Rouge LLC\n')]));
+    const output = join(dir, 'latin1-out.csv');
+    const res = await run(['classify', input, '-o', output], env);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /1 byte\(s\) were not UTF-8 and were read as Windows-1252 .* line 3/);
+    assert.deepEqual((await readAll(output)).map((r) => r.name), ['Zoë Holdings LLC', 'Café Rouge LLC']);
+  });
+
   it('fails clearly without a name column, and without a running service', async () => {
     const input = join(dir, 'noname.csv');
     writeFileSync(input, 'vendor,city\nAcme,Atlanta\n');

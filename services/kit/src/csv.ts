@@ -1,9 +1,11 @@
 // Streaming CSV with row numbers. The header is row 1, the first data row row 2. A malformed record
 // (bad quoting, wrong number of columns) is reported with its row number and parsing goes on, so the
 // good rows beside it are kept — including after a quote that is never closed, which a CSV parser
-// would otherwise read to the end of the file as one field.
+// would otherwise read to the end of the file as one field. Input that is not UTF-8 is decoded first
+// (encoding.ts).
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
+import { toUtf8, type EncodingReport } from './encoding.js';
 
 export type CsvItem =
   | { kind: 'row'; row: number; record: Record<string, string> }
@@ -13,6 +15,11 @@ export interface CsvOptions {
   delimiter?: string;
   /** Header names are trimmed; set to lower-case them too. */
   lowerCaseHeader?: boolean;
+  /**
+   * Filled in as the input is read: whether it was UTF-16 or held bytes that are not UTF-8 (read as
+   * Windows-1252). The input is decoded that way whether or not a report is asked for.
+   */
+  encodingReport?: EncodingReport;
 }
 
 /** How one pass of the parser ended. */
@@ -37,7 +44,8 @@ type Source = AsyncIterable<Buffer | string> | Iterable<Buffer>;
  */
 export async function* readCsv(input: Readable | AsyncIterable<Buffer | string>, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
   // Work in order: inputs to parse, and the rows an unclosed quote spoiled.
-  const work: Array<Source | 'unclosed'> = [input as AsyncIterable<Buffer | string>];
+  const report: EncodingReport = options.encodingReport ?? { encoding: 'utf-8', reinterpretedBytes: 0, firstLine: 0 };
+  const work: Array<Source | 'unclosed'> = [toUtf8(input as AsyncIterable<Buffer | string>, report)];
   let header: string[] | undefined;
   let row = 1;
   while (work.length > 0) {

@@ -15,6 +15,7 @@ export * from './batch.js';
 export * from './text.js';
 export * from './paging.js';
 export * from './csv.js';
+export * from './encoding.js';
 export * from './net.js';
 export { BUDGET_HEADER, downstream, remainingMs, type DeadlineContext, type DeadlineCallOptions } from './middleware/deadline.js';
 export * as store from './store/index.js';

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, checkText, cleanText, FieldViolations, loadRuntimeConfig, readCsv, type CsvItem } from '../src/index.js';
+import { ConfigError, checkText, cleanText, encodingNote, FieldViolations, loadRuntimeConfig, readCsv, toUtf8, type CsvItem, type EncodingReport } from '../src/index.js';
 
 async function collect(text: string): Promise<CsvItem[]> {
   const out: CsvItem[] = [];
@@ -58,6 +58,90 @@ describe('readCsv', () => {
   test('BOM and CRLF are handled', async () => {
     const items = await collect('\ufeffname,zip\r\nACME,30301\r\n');
     assert.deepEqual(items, [{ kind: 'row', row: 2, record: { name: 'ACME', zip: '30301' } }]);
+  });
+});
+
+describe('input encodings', () => {
+  const fresh = (): EncodingReport => ({ encoding: 'utf-8', reinterpretedBytes: 0, firstLine: 0 });
+  async function decode(chunks: Buffer[]): Promise<{ text: string; report: EncodingReport }> {
+    const report = fresh();
+    const out: Buffer[] = [];
+    for await (const b of toUtf8(chunks, report)) out.push(b);
+    return { text: Buffer.concat(out).toString('utf8'), report };
+  }
+  // Windows-1252 0x80–0x9F as printed in the code page chart (Node's TextDecoder('windows-1252') decodes
+  // Latin-1 instead, so it cannot serve as the reference); 0xA0–0xFF are Latin-1.
+  const CP1252_80_9F = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8DŽ\x8F\x90‘’“”•–—˜™š›œ\x9DžŸ';
+  const cp1252 = { decode: (b: Buffer) => (b[0]! >= 0x80 && b[0]! < 0xa0 ? CP1252_80_9F[b[0]! - 0x80]! : b.toString('latin1')) };
+  /** The expected decoding, byte by byte: TextDecoder's UTF-8 where it is valid, Windows-1252 elsewhere. */
+  function reference(bytes: Buffer): string {
+    let out = '';
+    for (let i = 0; i < bytes.length; ) {
+      let done = false;
+      for (const n of [1, 2, 3, 4]) {
+        const seq = bytes.subarray(i, i + n);
+        if (seq.length < n) break;
+        try {
+          const s = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(seq);
+          if ([...s].length === 1) {
+            out += s;
+            i += n;
+            done = true;
+            break;
+          }
+        } catch {
+          // not a whole sequence of this length
+        }
+      }
+      if (!done) out += cp1252.decode(bytes.subarray(i, ++i));
+    }
+    return out;
+  }
+  const splits = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, i * size + size));
+
+  test('Windows-1252 bytes in a UTF-8 file are read as their characters, with a note naming the first line', async () => {
+    const bytes = Buffer.concat([Buffer.from('name,city\nZoë Ltd,Zürich\n'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x93, 0x52, 0x94, 0x2c, 0x58, 0x0a])]);
+    const report = fresh();
+    const items: CsvItem[] = [];
+    for await (const item of readCsv(Readable.from([bytes]), { encodingReport: report })) items.push(item);
+    assert.deepEqual(items.map((i) => (i.kind === 'row' ? i.record.name : i.message)), ['Zoë Ltd', 'Café “R”']);
+    assert.deepEqual(report, { encoding: 'utf-8+windows-1252', reinterpretedBytes: 3, firstLine: 3 });
+    assert.match(encodingNote(report)!, /3 byte\(s\) were not UTF-8 .* Windows-1252 .* line 3/);
+  });
+
+  test('valid UTF-8 passes unchanged however it is cut into chunks', async () => {
+    const text = 'name\nZoë – 株式会社 𝄞 Ünïcødé\n';
+    const bytes = Buffer.from(text);
+    for (let size = 1; size <= 7; size++) {
+      const { text: got, report } = await decode(splits(bytes, size));
+      assert.equal(got, text, `chunks of ${size}`);
+      assert.equal(encodingNote(report), undefined);
+    }
+  });
+
+  test('UTF-16 files (Excel "Unicode text") are read by their byte-order mark', async () => {
+    const text = 'name,city\r\nCafé Rouge,Zürich\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const [bytes, enc] of [[le, 'utf-16le'], [be, 'utf-16be']] as const) {
+      const report = fresh();
+      const items: CsvItem[] = [];
+      for await (const item of readCsv(Readable.from(splits(bytes, 5)), { encodingReport: report })) items.push(item);
+      assert.deepEqual(items, [{ kind: 'row', row: 2, record: { name: 'Café Rouge', city: 'Zürich' } }], enc);
+      assert.equal(report.encoding, enc);
+    }
+  });
+
+  test('random bytes in random chunks decode as valid UTF-8 where it is valid and Windows-1252 elsewhere', async () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pieces = [Buffer.from('é'), Buffer.from('€'), Buffer.from('𝄞'), Buffer.from('a\n'), Buffer.from([0xe9]), Buffer.from([0x80]), Buffer.from([0xc3]), Buffer.from([0xe2, 0x82]), Buffer.from([0xf0, 0x9d]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff])];
+    for (let round = 0; round < 300; round++) {
+      const bytes = Buffer.concat(Array.from({ length: 1 + Math.floor(rand() * 12) }, () => pieces[Math.floor(rand() * pieces.length)]!));
+      const { text } = await decode(splits(bytes, 1 + Math.floor(rand() * 4)));
+      assert.equal(text, reference(bytes), bytes.toString('hex'));
+    }
   });
 });
 

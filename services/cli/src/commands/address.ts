@@ -2,7 +2,7 @@
 // through the address service (ValidateBatch, 500 rows per call, a few calls in flight), keeping the input
 // columns and adding the parsed components and the verdict.
 import type { Command } from 'commander';
-import { readCsv } from '@clarity/kit';
+import { encodingNote, readCsv, type EncodingReport } from '@clarity/kit';
 import {
   AddressServiceDefinition, Granularity, PossibleNextAction, type ValidateBatchResult,
 } from '@clarity/proto/clarity/address/v1/address.js';
@@ -154,8 +154,9 @@ export function register(program: Command, ctx: CliContext): void {
         progress.update(counts.rows);
       };
 
+      const encoding: EncodingReport = { encoding: 'utf-8', reinterpretedBytes: 0, firstLine: 0 };
       try {
-        for await (const item of readCsv(source.stream)) {
+        for await (const item of readCsv(source.stream, { encodingReport: encoding })) {
           if (item.kind === 'error') {
             counts.malformed += 1;
             process.stderr.write(`row ${item.row}: ${item.message} (skipped)\n`);
@@ -186,6 +187,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (!writer) throw new CliError(`${input} has no data rows`, undefined, 2);
       progress.finish();
+      const note = encodingNote(encoding);
+      if (note) process.stderr.write(`note: ${note}\n`);
       process.stderr.write(
         `${counts.rows} rows → ${opts.output}: ACCEPT ${counts.ACCEPT}, CONFIRM ${counts.CONFIRM}, FIX ${counts.FIX}, errors ${counts.errors}` +
           `${counts.malformed ? `; ${counts.malformed} malformed rows skipped` : ''}\n`,

@@ -2,7 +2,7 @@
 // codes through the classification service (batched, several batches in flight); plus
 // `clarity exclusions list|add|remove` and `clarity overrides list|add|remove` to edit the lists.
 import type { Command } from 'commander';
-import { readCsv } from '@clarity/kit';
+import { encodingNote, readCsv, type EncodingReport } from '@clarity/kit';
 import {
   ClassificationServiceDefinition,
   KeywordMatch,
@@ -151,8 +151,9 @@ export function register(program: Command, ctx: CliContext): void {
         );
         if (inflight.length >= concurrency) await flushOne();
       };
+      const encoding: EncodingReport = { encoding: 'utf-8', reinterpretedBytes: 0, firstLine: 0 };
       try {
-        for await (const item of readCsv(stream)) {
+        for await (const item of readCsv(stream, { encodingReport: encoding })) {
           if (item.kind === 'error') {
             warn(item.row, `${item.message} (row skipped)`);
             continue;
@@ -183,6 +184,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (!writer) throw new CliError(`${input} has no data rows`);
       progress.finish();
+      const note = encodingNote(encoding);
+      if (note) process.stderr.write(`note: ${note}\n`);
       const secs = (performance.now() - started) / 1000;
       process.stderr.write(`classified ${done} rows in ${secs.toFixed(1)} s (${Math.round(done / Math.max(secs, 1e-3))} rows/s); ${rowErrors} row(s) reported above\n`);
     });

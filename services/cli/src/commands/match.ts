@@ -3,7 +3,7 @@
 // and candidate rank.
 import { createReadStream, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readCsv } from '@clarity/kit';
+import { encodingNote, readCsv, type EncodingReport } from '@clarity/kit';
 import {
   MatchDecision,
   MatchType,
@@ -141,8 +141,9 @@ export function register(program: Command, ctx: CliContext): void {
       };
 
       let batch: InputRow[] = [];
+      const encoding: EncodingReport = { encoding: 'utf-8', reinterpretedBytes: 0, firstLine: 0 };
       try {
-        for await (const item of readCsv(stream)) {
+        for await (const item of readCsv(stream, { encodingReport: encoding })) {
           if (item.kind === 'error') {
             counts.malformed += 1;
             process.stderr.write(`row ${item.row}: ${item.message} (row skipped)\n`);
@@ -190,6 +191,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (!writer) throw new CliError(`${input}: no rows to match`, undefined, 2);
       const secs = (performance.now() - started) / 1000;
       progress.finish();
+      const note = encodingNote(encoding);
+      if (note) process.stderr.write(`note: ${note}\n`);
       process.stderr.write(
         `${counts.rows} rows in ${secs.toFixed(1)} s (${(counts.rows / Math.max(secs, 1e-9)).toFixed(0)}/s): ${counts.MATCHED} MATCHED, ${counts.REVIEW} REVIEW, ${counts.NO_MATCH} NO_MATCH` +
           `${counts.INVALID ? `, ${counts.INVALID} INVALID` : ''}${counts.malformed ? `, ${counts.malformed} malformed CSV rows skipped` : ''}\n`,
