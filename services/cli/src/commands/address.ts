@@ -68,7 +68,9 @@ const enumName = (value: number, names: Record<number, string>, prefix: string) 
 
 function outputRow(result: ValidateBatchResult | undefined): Record<string, string> {
   if (!result?.result) {
-    return { error: result?.error ? rowErrorMessage(result.error.message) : 'no result' };
+    const message = result?.error ? rowErrorMessage(result.error.message) : 'no result';
+    // The RPC names its fields (freeform, line1…); the row's reader knows columns.
+    return { error: message.startsWith('is empty') ? 'no address: the address columns of this row are empty' : message };
   }
   const r = result.result;
   const p = r.parsed!;

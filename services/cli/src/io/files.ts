@@ -22,7 +22,7 @@ export function openInput(path: string): { stream: Readable; bytes: number; comp
  * beside a row number, so it is dropped ("name: is required").
  */
 export function rowErrorMessage(message: string): string {
-  return message.replace(/(^|; )(?:payees|addresses|requests|items)\[\d+\]\./g, '$1');
+  return message.replace(/(^|; )(?:payees|addresses|requests|items)\[\d+\](?:\.|: )/g, '$1');
 }
 
 /** Quotes a CSV field when needed (RFC 4180). */
