@@ -6,14 +6,17 @@ import type { Command } from 'commander';
 import { encodingNote, readCsv, type EncodingReport } from '@clarity/kit';
 import {
   MatchDecision,
+  MatchField,
   MatchType,
   MatchingServiceDefinition,
   type MatchBatchResult,
+  type MatchResponse,
 } from '@clarity/proto/clarity/matching/v1/matching.js';
 import type { Payee } from '@clarity/proto/clarity/common/v1/payee.js';
 import { CliError, type CliContext } from '../context.js';
 import { CsvWriter, rowErrorMessage } from '../io/files.js';
 import { Progress } from '../io/progress.js';
+import { table } from '../io/table.js';
 import { cliErrorOf } from './suppliers.js';
 import { createGunzip } from 'node:zlib';
 
@@ -37,13 +40,44 @@ interface InputRow {
 }
 
 interface Options {
-  output: string;
+  output?: string;
+  name?: string;
+  street?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+  json?: boolean;
   topK: string;
   matchThreshold?: string;
   reviewThreshold?: string;
   allCandidates?: boolean;
   batchSize: string;
   concurrency: string;
+}
+
+const FIELDS: Record<number, string> = {
+  [MatchField.MATCH_FIELD_NAME]: 'name',
+  [MatchField.MATCH_FIELD_STREET]: 'street',
+  [MatchField.MATCH_FIELD_CITY]: 'city',
+  [MatchField.MATCH_FIELD_STATE]: 'state',
+  [MatchField.MATCH_FIELD_POSTAL_CODE]: 'zip',
+  [MatchField.MATCH_FIELD_IDENTIFIER]: 'identifier',
+};
+
+/** One payee's answer as the terminal shows it: the decision, then one line per candidate. */
+function printMatch(res: MatchResponse, allCandidates: boolean): void {
+  process.stdout.write(`${DECISIONS[res.decision] ?? 'NO_MATCH'} — "${res.normalizedName}" (MATCHED at ≥ ${res.matchThreshold}, REVIEW at ≥ ${res.reviewThreshold})\n`);
+  const shown = res.candidates.filter((c) => allCandidates || c.decision !== MatchDecision.MATCH_DECISION_NO_MATCH);
+  if (shown.length === 0) {
+    process.stdout.write(`no candidate at or above the review threshold${res.candidates.length ? ` (${res.candidates.length} below it: --all-candidates shows them)` : ''}\n`);
+    return;
+  }
+  const rows = shown.map((c) => [
+    String(c.rank), c.score.toFixed(3), DECISIONS[c.decision] ?? '', TYPES[c.matchType] ?? '', c.supplier?.id ?? '', c.supplier?.name ?? '',
+    [c.supplier?.city, c.supplier?.state, c.supplier?.postalCode].filter(Boolean).join(' '),
+    c.agreedFields.map((f) => FIELDS[f] ?? '').join(' '), c.disagreedFields.map((f) => FIELDS[f] ?? '').join(' '),
+  ]);
+  process.stdout.write(`${table([['RANK', 'SCORE', 'DECISION', 'TYPE', 'SUPPLIER', 'NAME', 'CITY ST ZIP', 'AGREED', 'DISAGREED'], ...rows])}\n`);
 }
 
 const num = (name: string, v: string | undefined, min: number, max: number, int = false): number => {
@@ -55,19 +89,45 @@ const num = (name: string, v: string | undefined, min: number, max: number, int 
 
 export function register(program: Command, ctx: CliContext): void {
   program
-    .command('match <input>')
-    .description('match a payee CSV (columns: name, optional street, city, state, zip) to the supplier network')
-    .requiredOption('-o, --output <file>', 'output CSV ("-" for stdout)')
+    .command('match [input]')
+    .description('match a payee CSV (columns: name, optional street, city, state, zip) to the supplier network, or one --name')
+    .option('-o, --output <file>', 'output CSV ("-" for stdout); required with an input file')
+    .option('-n, --name <name>', 'match one payee and print its candidates')
+    .option('--street <street>', 'with --name: the street line')
+    .option('--city <city>', 'with --name: the city')
+    .option('--state <state>', 'with --name: the state')
+    .option('--zip <zip>', 'with --name: the ZIP code')
+    .option('--json', 'with --name: print the full answer as JSON')
     .option('--top-k <n>', 'candidates per payee (1-50)', '5')
     .option('--match-threshold <score>', 'score at or above which a candidate is MATCHED (default: the service\'s)')
     .option('--review-threshold <score>', 'score at or above which a candidate is REVIEW (default: the service\'s)')
     .option('--all-candidates', 'also write candidates below the review threshold')
     .option('--batch-size <n>', 'payees per MatchBatch call', '500')
     .option('--concurrency <n>', 'MatchBatch calls in flight', '4')
-    .action(async (input: string, opts: Options) => {
+    .action(async (input: string | undefined, opts: Options) => {
       const topK = num('--top-k', opts.topK, 1, 50, true);
       const matchThreshold = num('--match-threshold', opts.matchThreshold, 0, 1);
       const reviewThreshold = num('--review-threshold', opts.reviewThreshold, 0, 1);
+      if (opts.name !== undefined) {
+        const client = ctx.client(MatchingServiceDefinition, 'matching');
+        const address = { line1: opts.street ?? '', city: opts.city ?? '', state: opts.state ?? '', postalCode: opts.zip ?? '' };
+        const hasAddress = Object.values(address).some(Boolean);
+        let res: MatchResponse;
+        try {
+          res = await client.match({
+            payee: { name: opts.name, address: hasAddress ? { ...address, line2: '', countryCode: '', freeform: '', recipient: '' } : undefined },
+            options: { topK, matchThreshold, reviewThreshold },
+          });
+        } catch (err) {
+          throw cliErrorOf(err, `match "${opts.name}"`);
+        }
+        if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
+        else printMatch(res, Boolean(opts.allCandidates));
+        return;
+      }
+      if (!input) throw new CliError('give an input CSV file or --name', 'e.g. `npx clarity match payees.csv -o matched.csv` or `npx clarity match --name "ACME INC" --state GA`', 2);
+      if (!opts.output) throw new CliError('-o/--output is required with an input file', 'use `-o -` to write to stdout', 2);
+      const output = opts.output;
       const batchSize = num('--batch-size', opts.batchSize, 1, 1000, true);
       const concurrency = num('--concurrency', opts.concurrency, 1, 32, true);
       try {
@@ -156,7 +216,7 @@ export function register(program: Command, ctx: CliContext): void {
             columns = { name, street: find(item.record, 'street'), city: find(item.record, 'city'), state: find(item.record, 'state'), zip: find(item.record, 'zip') };
             const clash = header.find((h) => (MATCH_COLUMNS as readonly string[]).includes(h));
             if (clash) throw new CliError(`${input}: the input already has a "${clash}" column, which the output adds`, undefined, 2);
-            writer = new CsvWriter(opts.output, [...header, ...MATCH_COLUMNS]);
+            writer = new CsvWriter(output, [...header, ...MATCH_COLUMNS]);
           }
           const rec = item.record;
           const c = columns!;
