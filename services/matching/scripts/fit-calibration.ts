@@ -5,7 +5,7 @@
 //   npm run fit:calibration -w @clarity/matching     (reads ../shared/data; ~2-4 minutes)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FEATURE_NAMES, PRIOR_MODEL, logistic, type CalibrationModel } from '../src/domain/calibration.js';
+import { FEATURE_NAMES, FEATURE_SIGNS, PRIOR_MODEL, logistic, type CalibrationModel } from '../src/domain/calibration.js';
 import { addressContradicts, DEFAULT_ADDRESS_CONFLICT_CAP, Matcher } from '../src/domain/matcher.js';
 import { loadInProcess } from './in-process.js';
 import { queryOf } from './metrics.js';
@@ -49,38 +49,73 @@ for (const q of queries) {
 }
 console.error(`training rows: ${xs.length} candidates from ${queries.length} queries (${ys.filter((y) => y === 1).length} positive)`);
 
-// Newton-Raphson (IRLS) with a small ridge penalty.
-let w = new Float64Array(d);
-for (let iter = 0; iter < 25; iter++) {
-  const g = new Float64Array(d);
-  const h = new Float64Array(d * d);
-  for (let n = 0; n < xs.length; n++) {
-    const x = xs[n]!;
-    let z = 0;
-    for (let i = 0; i < d; i++) z += w[i]! * x[i]!;
-    const p = logistic(z);
-    const r = p - ys[n]!;
-    const s = Math.max(p * (1 - p), 1e-9);
-    for (let i = 0; i < d; i++) {
-      if (x[i] === 0) continue;
-      g[i]! += r * x[i]!;
-      for (let j = 0; j < d; j++) h[i * d + j]! += s * x[i]! * x[j]!;
+// Sign constraints (FEATURE_SIGNS in calibration.ts): fitted freely, the weights broke them on the generated
+// queries' quirks (every namesake negative is an exact name; most absent-truth queries carry an address).
+const sign = FEATURE_NAMES.map((f) => FEATURE_SIGNS[f] ?? 0);
+
+/** Logistic regression by Newton-Raphson (IRLS) with a small ridge penalty; features in `fixed` stay at 0. */
+function fit(fixed: ReadonlySet<number>): { w: Float64Array; g: Float64Array } {
+  let w = new Float64Array(d);
+  let g = new Float64Array(d);
+  for (let iter = 0; iter < 25; iter++) {
+    g = new Float64Array(d);
+    const h = new Float64Array(d * d);
+    for (let n = 0; n < xs.length; n++) {
+      const x = xs[n]!;
+      let z = 0;
+      for (let i = 0; i < d; i++) z += w[i]! * x[i]!;
+      const p = logistic(z);
+      const r = p - ys[n]!;
+      const s = Math.max(p * (1 - p), 1e-9);
+      for (let i = 0; i < d; i++) {
+        if (x[i] === 0) continue;
+        g[i]! += r * x[i]!;
+        for (let j = 0; j < d; j++) h[i * d + j]! += s * x[i]! * x[j]!;
+      }
     }
+    for (let i = 0; i < d; i++) {
+      g[i]! += L2 * w[i]! * xs.length * 1e-3;
+      h[i * d + i]! += L2 * xs.length * 1e-3 + 1e-6;
+    }
+    // A fixed feature: its row and column leave the system (unit diagonal, zero gradient: no step).
+    const gs = Float64Array.from(g);
+    for (const i of fixed) {
+      for (let j = 0; j < d; j++) h[i * d + j] = h[j * d + i] = 0;
+      h[i * d + i] = 1;
+      gs[i] = 0;
+    }
+    const step = solve(h, gs, d);
+    let max = 0;
+    const next = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      next[i] = fixed.has(i) ? 0 : w[i]! - step[i]!;
+      max = Math.max(max, Math.abs(step[i]!));
+    }
+    w = next;
+    if (max < 1e-6) break;
   }
-  for (let i = 0; i < d; i++) {
-    g[i]! += L2 * w[i]! * xs.length * 1e-3;
-    h[i * d + i]! += L2 * xs.length * 1e-3 + 1e-6;
-  }
-  const step = solve(h, g, d);
-  let max = 0;
-  const next = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    next[i] = w[i]! - step[i]!;
-    max = Math.max(max, Math.abs(step[i]!));
-  }
-  w = next;
-  if (max < 1e-6) break;
+  return { w, g };
 }
+
+// Active set: a feature whose fitted weight has the wrong sign is held at 0 and the rest refitted; a held
+// feature whose gradient points back into its allowed side is released.
+const fixed = new Set<number>();
+let w: Float64Array = new Float64Array(d);
+for (let round = 0; round < 40; round++) {
+  const r = fit(fixed);
+  w = r.w;
+  const violators = sign.flatMap((sg, i) => (sg !== 0 && !fixed.has(i) && sg * w[i]! < -1e-9 ? [i] : []));
+  if (violators.length > 0) {
+    // One at a time, the worst first: fixing one often mends the others.
+    const worst = violators.reduce((a, b) => (sign[a]! * w[a]! < sign[b]! * w[b]! ? a : b));
+    fixed.add(worst);
+    continue;
+  }
+  const release = [...fixed].filter((i) => sign[i]! * -r.g[i]! > 1e-6);
+  if (release.length === 0) break;
+  for (const i of release) fixed.delete(i);
+}
+console.error(`held at 0 by the sign constraints: ${[...fixed].map((i) => FEATURE_NAMES[i]).join(', ') || 'none'}`);
 
 function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   // Gaussian elimination with partial pivoting.
@@ -154,7 +189,7 @@ const model: CalibrationModel = {
   version: 1,
   features: FEATURE_NAMES,
   weights: [...w].map((v) => Number(v.toFixed(6))),
-  trainedOn: `scripts/fit-calibration.ts: TRAIN split, seed ${SEED}, ${PRESENT} present + ${ABSENT} absent + ${HELD_OUT} held-out + ${NAMESAKES} namesake queries, ${xs.length} candidates; logistic regression (IRLS, ridge)`,
+  trainedOn: `scripts/fit-calibration.ts: TRAIN split, seed ${SEED}, ${PRESENT} present + ${ABSENT} absent + ${HELD_OUT} held-out + ${NAMESAKES} namesake queries, ${xs.length} candidates; logistic regression (IRLS, ridge) with sign constraints (held at 0: ${[...fixed].map((i) => FEATURE_NAMES[i]).join(', ') || 'none'})`,
 };
 const out = fileURLToPath(new URL('../../src/domain/calibration.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);

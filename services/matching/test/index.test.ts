@@ -2,7 +2,7 @@
 // start-up build is frozen into its compact form; stale versions never overwrite newer ones.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PRIOR_MODEL } from '../src/domain/calibration.js';
+import { FEATURE_NAMES, FEATURE_SIGNS, PRIOR_MODEL } from '../src/domain/calibration.js';
 import { addressContradicts, Matcher } from '../src/domain/matcher.js';
 import { loadCalibration } from '../src/domain/calibration.js';
 import { SupplierIndex, type IndexEntry } from '../src/domain/supplier-index.js';
@@ -141,5 +141,46 @@ describe('address contradictions', () => {
     assert.equal(addressContradicts({ ...none, zip: 0, city: 0, state: -1 }, 1), true);
     assert.equal(addressContradicts({ zip: -1, city: -1, state: -1, street: 1, identifier: 0 }, 0.95), false);
     assert.equal(addressContradicts({ zip: -1, city: -1, state: -1, street: 1, identifier: 0 }, 0.6), true);
+    // A ZIP alone: another ZIP area (another town) contradicts; a neighbouring ZIP of the same area does not.
+    assert.equal(addressContradicts({ ...none, zip: -1, zipArea: -1, city: 0, state: 0 }, 1), true);
+    assert.equal(addressContradicts({ ...none, zip: -1, zipArea: 1, city: 0, state: 0 }, 1), false);
+    assert.equal(addressContradicts({ ...none, zip: -1, zipArea: -1, city: 1, state: 0 }, 1), false, 'the city agrees');
+  });
+
+  it('keeps a same-name supplier of another ZIP area below the match threshold when only a ZIP is given', () => {
+    const top = network().match({ name: 'Smith Plumbing LLC', postalCode: '30303' }, 3).candidates.find((c) => c.info.id === 'x:ak')!;
+    assert.equal(top.features.zipArea, -1);
+    assert.equal(top.addressConflict, true);
+    assert.ok(top.score < 0.9, `score ${top.score}`);
+  });
+});
+
+describe('score calibration', () => {
+  it('the committed model keeps the signs a clerk relies on', () => {
+    const model = loadCalibration();
+    assert.ok(model.version > 0, 'a fitted model is committed');
+    for (const [name, sign] of Object.entries(FEATURE_SIGNS)) {
+      const w = model.weights[model.features.indexOf(name)];
+      assert.ok(w !== undefined && (FEATURE_NAMES as readonly string[]).includes(name), name);
+      assert.ok(sign * w >= 0, `${name}: weight ${w} has the wrong sign`);
+    }
+  });
+
+  it('scores more agreement higher: an agreeing address over none, an exact name over its typo', () => {
+    const index = new SupplierIndex();
+    for (let i = 0; i < 300; i++) index.upsert(entry(`x:${i}`, `Filler Company Number ${i} Services`, i + 1));
+    index.upsert(entry('x:vt', 'Heritage Towing Solutions Corp', 1000, { city: 'Montpelier', state: 'VT', postalCode: '05602' }));
+    index.upsert(entry('x:ok', 'Heritage Towing Solutions Ltd', 1001, { city: 'Oklahoma City', state: 'OK', postalCode: '73102' }));
+    index.freeze();
+    const m = new Matcher(index, loadCalibration(), { poolSize: 10 });
+    const score = (q: Parameters<Matcher['match']>[0]) => m.match(q, 3).candidates.find((c) => c.info.id === 'x:vt')!.score;
+    const nameOnly = score({ name: 'Heritage Towing Solutions' });
+    const withState = score({ name: 'Heritage Towing Solutions', state: 'VT' });
+    const withCityState = score({ name: 'Heritage Towing Solutions', city: 'Montpelier', state: 'VT' });
+    const withAll = score({ name: 'Heritage Towing Solutions', city: 'Montpelier', state: 'VT', postalCode: '05602' });
+    assert.ok(withState >= nameOnly && withCityState >= withState && withAll >= withCityState, `${nameOnly} ${withState} ${withCityState} ${withAll}`);
+    assert.ok(score({ name: 'Heritage Towng Solutions' }) <= nameOnly, 'a typo scores no higher than the exact name');
+    assert.ok(score({ name: 'Heritage Towng Solutions', city: 'Montpelier', state: 'VT' }) <= withCityState);
+    assert.ok(score({ name: 'Heritage Towing Solutions', city: 'Oklahoma City', state: 'OK' }) < nameOnly, 'a conflicting address scores lower');
   });
 });

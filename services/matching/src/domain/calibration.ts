@@ -36,6 +36,37 @@ export const FEATURE_NAMES = [
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
+/**
+ * Signs the fitted weights must have, so a clerk can rely on the score: more agreement (a closer name, an
+ * agreeing address field, a clearer lead over the next candidate) never lowers it, a conflict never raises
+ * it, and giving an address (whose fields may all be unknown) never scores below giving none. The fit holds
+ * a feature at 0 rather than let it take the other sign; features not named are free.
+ */
+export const FEATURE_SIGNS: Partial<Record<FeatureName, 1 | -1>> = {
+  token_recall: 1,
+  token_precision: 1,
+  token_f1: 1,
+  token_f1_sq: 1,
+  edit_similarity: 1,
+  edit_similarity_sq: 1,
+  exact_folded: 1,
+  exact_normalized: 1,
+  missing_rare_query_token: -1,
+  extra_rare_candidate_token: -1,
+  number_conflict: -1,
+  zip_agree: 1,
+  city_agree: 1,
+  state_agree: 1,
+  street_agree: 1,
+  zip_disagree: -1,
+  city_disagree: -1,
+  state_disagree: -1,
+  street_disagree: -1,
+  margin_to_next: 1,
+  no_address_given: -1,
+  person_like_without_address: -1,
+};
+
 export interface CalibrationModel {
   version: number;
   features: readonly string[];

@@ -49,6 +49,8 @@ export interface CandidateFeatures {
   exactFolded: boolean;
   exactNormalized: boolean;
   zip: Agreement;
+  /** The ZIPs' 3-digit areas (sectional centers): a different one is another town. */
+  zipArea: Agreement;
   city: Agreement;
   state: Agreement;
   street: Agreement;
@@ -89,10 +91,11 @@ export const DEFAULT_ADDRESS_CONFLICT_CAP = 0.8;
 
 /**
  * Whether the payee's address contradicts a candidate with nothing to vouch for it: a same-name
- * supplier in another state (or another city and ZIP) is a namesake until proven otherwise.
+ * supplier in another state (or another city and ZIP, or — when the payee gives a ZIP but no city or
+ * state — another ZIP area) is a namesake until proven otherwise.
  */
-export function addressContradicts(a: { zip: Agreement; city: Agreement; state: Agreement; street: Agreement; identifier: Agreement }, nameScore: number): boolean {
-  const contradicted = a.state === -1 || (a.city === -1 && a.zip === -1);
+export function addressContradicts(a: { zip: Agreement; zipArea?: Agreement; city: Agreement; state: Agreement; street: Agreement; identifier: Agreement }, nameScore: number): boolean {
+  const contradicted = a.state === -1 || (a.zip === -1 && (a.city === -1 || (a.city === 0 && a.state === 0 && a.zipArea === -1)));
   if (!contradicted) return false;
   const vouched = a.identifier === 1 || (a.street === 1 && nameScore >= 0.9);
   return !vouched;
@@ -620,6 +623,7 @@ export class Matcher {
           city: r.addr.city,
           state: r.addr.state,
           street: r.addr.street,
+          zipArea: r.addr.zipArea,
           identifier: r.addr.identifier,
         },
       });
@@ -648,7 +652,8 @@ export class Matcher {
       const eins = this.einsOf(info.id);
       if (eins.length > 0) idA = eins.includes(q.taxId) ? 1 : -1;
     }
-    return { zip: zipA, city: cityA, state: stateA, street: streetA, identifier: idA };
+    const zipArea: Agreement = zipA === 0 ? 0 : Math.floor(zip / 100) === Math.floor(q.zip / 100) ? 1 : -1;
+    return { zip: zipA, zipArea, city: cityA, state: stateA, street: streetA, identifier: idA };
   }
 
   private einsOf(id: string): string[] {
@@ -814,6 +819,7 @@ interface PairScore {
 
 interface AddressAgreement {
   zip: Agreement;
+  zipArea: Agreement;
   city: Agreement;
   state: Agreement;
   street: Agreement;
