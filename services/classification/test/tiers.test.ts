@@ -329,6 +329,23 @@ describe('statistical model tier', () => {
     assert.equal(classify('Muhlenberg Township').payeeType, T.PAYEE_TYPE_GOVERNMENT);
     assert.equal(classify('Office of the Secretary of Defense').payeeType, T.PAYEE_TYPE_GOVERNMENT);
   });
+  it('reads a name on the government list as a government when the model leans elsewhere and no other word contests it', () => {
+    for (const [name, subtype] of [['Pushmataha County Treasurer', S.PAYEE_SUBTYPE_TAX_AUTHORITY], ['Nevada State Treasurer', S.PAYEE_SUBTYPE_STATE]] as const) {
+      const c = withoutKnown.classify(name).classification;
+      assert.equal(c.payeeType, T.PAYEE_TYPE_GOVERNMENT, name);
+      assert.equal(c.subtype, subtype, name);
+      assert.equal(c.decidedBy, ClassificationTier.CLASSIFICATION_TIER_MODEL, 'the list entry is not precise enough to decide alone');
+      assert.ok(c.evidence.some((e) => e.ruleId === 'model.government_rule'), name);
+      assert.equal(c.confidence, 0.6, "the guard's measured share of right answers");
+      assert.ok(c.exclusion?.excluded, `${name} is excluded as a government payee`);
+    }
+    // A nonprofit word contests the list entry: the foundation of a police department is no government.
+    const foundation = withoutKnown.classify('Brookhaven Police Department Foundation Inc').classification;
+    assert.equal(foundation.payeeType, T.PAYEE_TYPE_BUSINESS);
+    assert.ok(!foundation.evidence.some((e) => e.ruleId === 'model.government_rule'));
+    // A list entry measured below the bar (FIRE DEPARTMENT: most are volunteer nonprofits) leaves the model's answer.
+    assert.ok(!withoutKnown.classify('Alder Fire Department').classification.evidence.some((e) => e.ruleId === 'model.government_rule'));
+  });
   it('does not read initials joined by "&" as a person', () => {
     guardedToBusiness('model.initials_joined', ['AT&T']);
     // Longer words on either side are no initials: the guard stays out of "SMITH & JONES"-like names.
