@@ -63,6 +63,26 @@ describe('standardization (Pub 28)', () => {
     assert.equal(v.validate('Rural Route 2 Box 152, Grafton, VT 05146').standardized!.deliveryLine, 'RR 2 BOX 152');
   });
 
+  it('a primary number written as a word is filed as its numeral ("ONE MICROSOFT WAY" → "1 MICROSOFT WAY")', () => {
+    const r = v.validate('One Microsoft Way, Redmond, WA 98052');
+    assert.equal(r.standardized!.deliveryLine, '1 MICROSOFT WAY');
+    assert.equal(r.verdict!.possibleNextAction, A.POSSIBLE_NEXT_ACTION_ACCEPT);
+  });
+
+  it('a numbered building name is read as its street address, to be confirmed ("ONE WORLD TRADE CENTER" → "1 WORLD TRADE CTR")', () => {
+    const r = v.validate('One World Trade Center, Suite 8500, New York, NY 10007');
+    // The parse keeps the building name (as the labeled data names it); the fields carry the street address.
+    assert.ok(r.parsed!.components.some((c) => c.type === ComponentType.COMPONENT_TYPE_BUILDING_NAME));
+    assert.deepEqual([r.parsed!.addressNumber, r.parsed!.streetName, r.parsed!.streetType], ['One', 'World Trade', 'Center']);
+    assert.equal(r.standardized!.deliveryLine, '1 WORLD TRADE CTR STE 8500');
+    assert.equal(r.verdict!.possibleNextAction, A.POSSIBLE_NEXT_ACTION_CONFIRM);
+    assert.ok(r.verdict!.addressComplete);
+    assert.ok(r.notes.some((n) => n.includes('read as its street address')), r.notes.join('; '));
+    // A building name without a street suffix at its end is no street address: still incomplete.
+    const tower = v.validate('Wells Fargo Tower, Suite 100, Los Angeles, CA 90071');
+    assert.equal(tower.verdict!.possibleNextAction, A.POSSIBLE_NEXT_ACTION_FIX);
+  });
+
   it('pre-types are spelled out as USPS does', () => {
     assert.match(v.validate('1005 Hwy 116, Sebastopol, CA 95472').standardized!.deliveryLine, /^1005 HIGHWAY 116$/);
   });

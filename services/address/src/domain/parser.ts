@@ -3,7 +3,7 @@
 import { AddressKind, ComponentType } from '@clarity/proto/clarity/address/v1/address.js';
 import { CrfModel } from './crf.js';
 import { COMPONENT_TYPE_OF, type Label } from './labels.js';
-import { DIRECTIONAL, STATE_CODE } from './tables.js';
+import { CARDINAL_NUMERAL, DIRECTIONAL, STATE_CODE, SUFFIX_ABBREVIATION } from './tables.js';
 import { tokenize, tokenText, type Token } from './tokens.js';
 import { unitPairs } from './units.js';
 import { cityKey, zipDatabase, type ZipDatabase } from './zipdb.js';
@@ -66,6 +66,11 @@ export interface Parse {
   readingConfidence: number;
   /** ZIP written in a sloppy form and read differently ("30260.0" → "30260", "5146" → "05146"). */
   zipRepair?: { original: string; zip: string; how: 'decimal' | 'leading-zero' | 'nine-digits' };
+  /**
+   * The delivery line is a numbered building name ("ONE WORLD TRADE CENTER", "1 BANK PLAZA"), read as the
+   * street address the Postal Service files it under (1 WORLD TRADE CTR): its text, for the verdict's note.
+   */
+  numberedBuilding?: string;
 }
 
 const SECOND_STREET: Partial<Record<Label, ComponentType>> = {
@@ -218,6 +223,7 @@ export class AddressParser {
         if (r?.how === 'decimal' || r?.how === 'leading-zero') zipRepair = { original: tokenText(zipToken.raw), zip: r.zip, how: r.how };
       }
     }
+    const numberedBuilding = numberedBuildingStreet(parsed, fields);
     const kind = this.kindOf(parsed, fields);
     const discounted = (p: number) => {
       if (tokens.length === 0) return 0;
@@ -228,7 +234,7 @@ export class AddressParser {
     };
     const confidence = discounted(tagging.sequenceProbability);
     const readingConfidence = discounted(tagging.readingProbability);
-    return { text, tokens: parsed, components, fields, kind, confidence, readingConfidence, ...(zipRepair ? { zipRepair } : {}) };
+    return { text, tokens: parsed, components, fields, kind, confidence, readingConfidence, ...(zipRepair ? { zipRepair } : {}), ...(numberedBuilding ? { numberedBuilding } : {}) };
   }
 
   /**
@@ -374,7 +380,7 @@ export class AddressParser {
     }
     if (/^GEN(ERAL)? ?DEL(IVERY|IV)?$/.test(boxType)) return AddressKind.ADDRESS_KIND_GENERAL_DELIVERY;
     if (group && /^(RR|R R|RURAL|RFD|HC|HCR|STAR|HIGHWAY CONTRACT|RT|RTE|ROUTE)/.test(group)) return AddressKind.ADDRESS_KIND_RURAL_ROUTE;
-    if (hasNumber && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
+    if ((hasNumber || f.addressNumber) && (f.streetName || f.streetType)) return AddressKind.ADDRESS_KIND_STREET;
     if (f.poBox || boxType) return AddressKind.ADDRESS_KIND_PO_BOX;
     if (hasIntersection) return AddressKind.ADDRESS_KIND_INTERSECTION;
     if (f.streetName) return AddressKind.ADDRESS_KIND_STREET;
@@ -383,3 +389,32 @@ export class AddressParser {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * A delivery line that is nothing but a building name opening with a number and closing with a street suffix
+ * ("ONE JAMES CENTER, SUITE 902", "1 BANK PLAZA"): the labels keep the building name (as the labeled data
+ * does), the fields take the street address the Postal Service files it under — number, name, suffix — so
+ * it standardizes to "1 JAMES CTR STE 902" and validates as a street address. Returns the building's text.
+ */
+function numberedBuildingStreet(tokens: readonly ParsedToken[], f: ParsedFields): string | undefined {
+  if (f.addressNumber || f.streetName || f.streetType || f.poBox || f.ruralRoute) return undefined;
+  const span: ParsedToken[] = [];
+  for (const t of tokens) {
+    if (t.label === 'BuildingName') {
+      if (span.length > 0 && tokens[tokens.indexOf(span[span.length - 1]!) + 1] !== t) return undefined; // two building spans
+      span.push(t);
+    } else if (!['Recipient', 'OccupancyType', 'OccupancyIdentifier', 'SubaddressType', 'SubaddressIdentifier', 'PlaceName', 'StateName', 'ZipCode', 'ZipPlus4', 'CountryName'].includes(t.label)) {
+      return undefined;
+    }
+  }
+  if (span.length < 3) return undefined;
+  const first = span[0]!;
+  const last = span[span.length - 1]!;
+  if (!/^\d{1,6}$/.test(first.norm) && !CARDINAL_NUMERAL.has(first.norm)) return undefined;
+  if (!SUFFIX_ABBREVIATION.has(last.norm)) return undefined;
+  const text = (ts: readonly ParsedToken[]) => ts.map((t) => tokenText(t.raw)).join(' ');
+  f.addressNumber = tokenText(first.raw);
+  f.streetName = text(span.slice(1, -1));
+  f.streetType = tokenText(last.raw);
+  return text(span);
+}

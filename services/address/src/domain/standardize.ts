@@ -3,7 +3,7 @@
 // delivery line assembled in Pub 28 order for its kind (street, PO box, rural route, military…).
 import { AddressKind } from '@clarity/proto/clarity/address/v1/address.js';
 import type { ParsedFields, ParsedToken } from './parser.js';
-import { DIRECTIONAL, PRE_TYPE_WORDS, STATE_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR } from './tables.js';
+import { CARDINAL_NUMERAL, DIRECTIONAL, PRE_TYPE_WORDS, STATE_CODE, SUFFIX_ABBREVIATION, UNIT_DESIGNATOR } from './tables.js';
 import { pub28Words } from './text.js';
 import { unitPairs } from './units.js';
 
@@ -87,7 +87,8 @@ export function standardize(tokens: ParsedToken[], fields: ParsedFields, kind: A
   const boxType = words(boxTypeText);
   const std: StandardFields = {
     recipient: fields.recipient === '' ? '' : standardRecipient(fields.recipient),
-    addressNumber: withoutHash(words(fields.addressNumber)),
+    // A number written as a word is filed as its numeral ("ONE MICROSOFT WAY" → "1 MICROSOFT WAY").
+    addressNumber: CARDINAL_NUMERAL.get(words(fields.addressNumber)) ?? withoutHash(words(fields.addressNumber)),
     streetPredirection: fields.streetPredirection ? standardDirectional(fields.streetPredirection) : '',
     streetName: standardStreetName(tokens, fields.streetName),
     streetType: fields.streetType ? standardSuffix(fields.streetType) : '',

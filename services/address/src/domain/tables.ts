@@ -135,6 +135,10 @@ export const NUMBER_WORDS = new Set([
   'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN', 'FIRST', 'SECOND', 'THIRD', 'FOURTH', 'FIFTH',
   'SIXTH', 'SEVENTH', 'EIGHTH', 'NINTH', 'TENTH', 'ELEVENTH', 'TWELFTH', 'HALF',
 ]);
+/** Cardinal number words a primary address number is written as ("ONE MICROSOFT WAY"), and their numerals. */
+export const CARDINAL_NUMERAL = new Map(
+  ['ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN', 'ELEVEN', 'TWELVE'].map((w, i) => [w, String(i + 1)]),
+);
 /** Words that name buildings and complexes ("WORLD TRADE CENTER", "COLONY SQUARE", "DORRANCE BLDG"), for parser features. */
 export const BUILDING_WORDS = new Set([
   'CENTER', 'CENTRE', 'CTR', 'PLAZA', 'PLZ', 'TOWER', 'TOWERS', 'TWR', 'BUILDING', 'BLDG', 'BLD', 'SQUARE', 'SQ', 'HALL',

@@ -90,6 +90,7 @@ export class LocalValidator {
     const f = parse.fields;
     const kind = parse.kind;
     const zipCandidates: string[] = [];
+    if (parse.numberedBuilding) notes.push(`building "${parse.numberedBuilding}" read as its street address (number ${f.addressNumber}, street ${f.streetName} ${f.streetType}): confirm`);
 
     // --- State -------------------------------------------------------------------------------------
     let state = '';
@@ -325,7 +326,7 @@ export class LocalValidator {
     // The reading's confidence: a unit named Subaddress or Occupancy reads the same.
     const reading = parse.readingConfidence;
     if (!addressComplete || reading < 0.35 || kind === AddressKind.ADDRESS_KIND_UNKNOWN) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_FIX;
-    else if (inferred || replaced || spell || plausibleOnly || unitDoubts.length > 0 || reading < 0.8 || parse.zipRepair?.how === 'leading-zero') action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
+    else if (inferred || replaced || spell || plausibleOnly || unitDoubts.length > 0 || reading < 0.8 || parse.zipRepair?.how === 'leading-zero' || parse.numberedBuilding) action = PossibleNextAction.POSSIBLE_NEXT_ACTION_CONFIRM;
     else action = PossibleNextAction.POSSIBLE_NEXT_ACTION_ACCEPT;
 
     // Confidence: the parse's probability, discounted for every doubt validation found.
