@@ -82,6 +82,25 @@ describe('clarity address', () => {
     assert.equal(result[2]!.error, 'no address: the address columns of this row are empty', 'the batch position and RPC field names stay out of the row');
   });
 
+  it('--line validates one address and prints its verdict and components; --json the full answer', async () => {
+    const r = await run(['address', '--line', 'One World Trade Center, Suite 8500, New York, NY 10007'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /standardized\s+1 WORLD TRADE CTR STE 8500 NEW YORK NY 10007/);
+    assert.match(r.stdout, /possible_next_action\s+CONFIRM/);
+    assert.match(r.stdout, /OCCUPANCY_IDENTIFIER\s+8500/);
+    const json = await run(['address', '--line', '123 Main St, Springfeld IL', '--json'], env);
+    assert.equal(json.code, 0, json.stderr);
+    const result = JSON.parse(json.stdout) as { verdict: { possibleNextAction: number }; zipCandidates: string[]; notes: string[] };
+    assert.ok(result.zipCandidates.length > 1, 'a ZIP is missing: candidates from the corrected city');
+    assert.ok(result.notes.some((n) => n.includes('spell-corrected to SPRINGFIELD')), result.notes.join('; '));
+    const empty = await run(['address', '--line', '  '], env);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /INVALID_ARGUMENT/);
+    const nothing = await run(['address'], env);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /give an input CSV file or --line/);
+  });
+
   it('a header without address columns fails with exit code 2 and a hint', async () => {
     const input = join(dir, 'bad-header.csv');
     writeFileSync(input, 'name,amount\nACME,1\n');

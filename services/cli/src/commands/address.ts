@@ -4,12 +4,14 @@
 import type { Command } from 'commander';
 import { encodingNote, readCsv, type EncodingReport } from '@clarity/kit';
 import {
-  AddressServiceDefinition, Granularity, PossibleNextAction, type ValidateBatchResult,
+  AddressServiceDefinition, ComponentType, ConfirmationLevel, Granularity, PossibleNextAction, type AddressValidationResult, type ValidateBatchResult,
 } from '@clarity/proto/clarity/address/v1/address.js';
 import { PostalAddress } from '@clarity/proto/clarity/common/v1/payee.js';
 import { CliError, type CliContext } from '../context.js';
 import { CsvWriter, openInput, rowErrorMessage } from '../io/files.js';
 import { Progress } from '../io/progress.js';
+import { table } from '../io/table.js';
+import { cliErrorOf } from './suppliers.js';
 
 /** Columns the command adds, in order. */
 export const ADDRESS_OUTPUT_COLUMNS = [
@@ -100,18 +102,44 @@ function outputRow(result: ValidateBatchResult | undefined): Record<string, stri
 }
 
 interface Options {
-  output: string;
+  output?: string;
+  line?: string;
+  json?: boolean;
   batchSize: string;
   concurrency: string;
   external?: boolean;
 }
 
+/** One address's answer as the terminal shows it: the verdict, the standardized lines, each component. */
+function printValidation(r: AddressValidationResult): void {
+  const v = r.verdict;
+  const fields: Array<[string, string]> = [
+    ['standardized', r.standardized?.singleLine ?? ''],
+    ['possible_next_action', enumName(v?.possibleNextAction ?? 0, PossibleNextAction, 'POSSIBLE_NEXT_ACTION_')],
+    ['address_complete', String(Boolean(v?.addressComplete))],
+    ['granularity', `${enumName(v?.validationGranularity ?? 0, Granularity, 'GRANULARITY_')} (input ${enumName(v?.inputGranularity ?? 0, Granularity, 'GRANULARITY_')})`],
+    ['confidence', r.confidence.toFixed(3)],
+    ['geocode', r.geocode ? `${r.geocode.latitude}, ${r.geocode.longitude} (${enumName(r.geocode.granularity, Granularity, 'GRANULARITY_')})` : ''],
+  ];
+  if (r.missingComponentTypes.length) fields.push(['missing', r.missingComponentTypes.join(', ')]);
+  if (r.zipCandidates.length) fields.push(['zip_candidates', r.zipCandidates.join(' ')]);
+  for (const n of r.notes) fields.push(['note', n]);
+  process.stdout.write(`${table([['FIELD', 'VALUE'], ...fields.filter(([, value]) => value !== '')])}\n`);
+  const rows = r.components.map((c) => {
+    const flags = [c.inferred && 'inferred', c.replaced && 'replaced', c.spellCorrected && 'spell-corrected', c.unexpected && 'unexpected'].filter(Boolean).join(' ');
+    return [enumName(c.type, ComponentType, 'COMPONENT_TYPE_'), c.text, c.originalText, enumName(c.confirmationLevel, ConfirmationLevel, 'CONFIRMATION_LEVEL_'), flags];
+  });
+  if (rows.length) process.stdout.write(`\n${table([['COMPONENT', 'VALUE', 'INPUT', 'CONFIRMATION', 'CHANGED'], ...rows])}\n`);
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('address')
-    .description('parse, standardize (USPS Pub 28) and validate the addresses of a CSV file')
-    .argument('<in.csv>', 'input CSV (.gz accepted): a one-line `address` column, or `street, city, state, zip` columns')
-    .requiredOption('-o, --output <out.csv>', 'output CSV ("-" for stdout): the input columns plus the parse and verdict')
+    .description('parse, standardize (USPS Pub 28) and validate the addresses of a CSV file, or one --line')
+    .argument('[in.csv]', 'input CSV (.gz accepted): a one-line `address` column, or `street, city, state, zip` columns')
+    .option('-o, --output <out.csv>', 'output CSV ("-" for stdout): the input columns plus the parse and verdict; required with an input file')
+    .option('-l, --line <address>', 'validate one one-line address and print its verdict and components')
+    .option('--json', 'with --line: print the full answer as JSON')
     .option('--batch-size <n>', 'addresses per ValidateBatch call', '500')
     .option('--concurrency <n>', 'batch calls in flight', '4')
     .option('--external', 'ask the external validator too, when the service has one configured')
@@ -119,7 +147,23 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       `\nAdded columns: ${ADDRESS_OUTPUT_COLUMNS.join(', ')}.\nInput columns whose names collide with these are kept as input_<name>.\nMalformed CSV rows are reported on stderr with their row number and skipped.`,
     )
-    .action(async (input: string, opts: Options) => {
+    .action(async (input: string | undefined, opts: Options) => {
+      if (opts.line !== undefined) {
+        const client = ctx.client(AddressServiceDefinition, 'address');
+        try {
+          const { result } = await client.validate({ address: PostalAddress.fromPartial({ freeform: opts.line }), options: { useExternal: Boolean(opts.external) } });
+          if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          else printValidation(result!);
+        } catch (err) {
+          throw cliErrorOf(err, `address "${opts.line}"`, 'address');
+        } finally {
+          client.close();
+        }
+        return;
+      }
+      if (!input) throw new CliError('give an input CSV file or --line', 'e.g. `npx clarity address payees.csv -o checked.csv` or `npx clarity address --line "1 Main St, Boston MA 02108"`', 2);
+      if (!opts.output) throw new CliError('-o/--output is required with an input file', 'use `-o -` to write to stdout', 2);
+      const output = opts.output;
       const batchSize = Number(opts.batchSize);
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new CliError(`--batch-size: expected 1-1000, got ${opts.batchSize}`, undefined, 2);
@@ -168,7 +212,7 @@ export function register(program: Command, ctx: CliContext): void {
             inputColumns = Object.keys(item.record);
             layout = detectLayout(inputColumns);
             for (const c of inputColumns) if ((ADDRESS_OUTPUT_COLUMNS as readonly string[]).includes(c.trim().toLowerCase())) rename.set(c, `input_${c}`);
-            writer = new CsvWriter(opts.output, [...inputColumns.map((c) => rename.get(c) ?? c), ...ADDRESS_OUTPUT_COLUMNS]);
+            writer = new CsvWriter(output, [...inputColumns.map((c) => rename.get(c) ?? c), ...ADDRESS_OUTPUT_COLUMNS]);
           }
           batch.push(item.record);
           if (batch.length >= batchSize) {
@@ -192,7 +236,7 @@ export function register(program: Command, ctx: CliContext): void {
       const note = encodingNote(encoding);
       if (note) process.stderr.write(`note: ${note}\n`);
       process.stderr.write(
-        `${counts.rows} rows → ${opts.output}: ACCEPT ${counts.ACCEPT}, CONFIRM ${counts.CONFIRM}, FIX ${counts.FIX}, errors ${counts.errors}` +
+        `${counts.rows} rows → ${output}: ACCEPT ${counts.ACCEPT}, CONFIRM ${counts.CONFIRM}, FIX ${counts.FIX}, errors ${counts.errors}` +
           `${counts.malformed ? `; ${counts.malformed} malformed rows skipped` : ''}\n`,
       );
     });

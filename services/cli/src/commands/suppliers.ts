@@ -29,9 +29,12 @@ const IMPORT_TIMEOUT_MS = 6 * 3600_000;
 const CHUNK_BYTES = 256 * 1024;
 
 /** A gRPC failure as a CLI error with the server's words (and field violations) kept. */
-export function cliErrorOf(err: unknown, what: string): CliError {
+export function cliErrorOf(err: unknown, what: string, service = 'matching'): CliError {
   if (err instanceof ClientError) {
-    if (err.code === Status.UNAVAILABLE) return new CliError(`${what}: the matching service is unavailable (${err.details})`, 'check `npx clarity status`; the index may still be loading', 1);
+    if (err.code === Status.UNAVAILABLE) {
+      const hint = service === 'matching' ? 'check `npx clarity status`; the index may still be loading' : 'check `npx clarity status`, or start the mesh with `npx clarity up`';
+      return new CliError(`${what}: the ${service} service is unavailable (${err.details})`, hint, 1);
+    }
     return new CliError(`${what}: ${Status[err.code]}: ${err.details}`, undefined, err.code === Status.INVALID_ARGUMENT ? 2 : 1);
   }
   return err instanceof CliError ? err : new CliError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
