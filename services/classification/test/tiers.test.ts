@@ -356,6 +356,17 @@ describe('statistical model tier', () => {
     assert.equal(withoutKnown.classify('Grainger').classification.payeeType, T.PAYEE_TYPE_BUSINESS);
     assert.equal(classify('Grainger, Tom').payeeType, T.PAYEE_TYPE_INDIVIDUAL, 'LAST, FIRST is two words');
   });
+  it('reads a couple ("JOHN & MARY SMITH") as a person', () => {
+    for (const name of ['John & Mary Smith', 'ROBERT AND LINDA JOHNSON']) {
+      const c = withoutKnown.classify(name).classification;
+      assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL, name);
+      assert.ok(c.evidence.some((e) => e.ruleId === 'person_name.couple'), name);
+    }
+    // Not a couple: a family firm, initials, a legal form.
+    for (const name of ['Adam and Sons', 'A & S Trucking', 'Aaron & Eben Inc']) {
+      assert.ok(!withoutKnown.classify(name).classification.evidence.some((e) => e.ruleId === 'person_name.couple'), name);
+    }
+  });
   it('calls a person named with the words of a trade a sole proprietor', () => {
     const c = classify('Rivera Trucking');
     assert.equal(c.payeeType, T.PAYEE_TYPE_INDIVIDUAL);

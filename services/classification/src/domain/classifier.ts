@@ -19,7 +19,7 @@ const { PAYEE_TYPE_INDIVIDUAL: IND, PAYEE_TYPE_BUSINESS: BUS, PAYEE_TYPE_GOVERNM
 const S = PayeeSubtype;
 
 /** Version of the hand-written rules in this package (bump on any change to rules.ts / the tiers). */
-export const RULES_VERSION = 'rules-7';
+export const RULES_VERSION = 'rules-8';
 
 export interface IndustryAssigner {
   assign(norm: NormalizedName, type: PayeeType, subtype: PayeeSubtype): IndustryClassification | undefined;

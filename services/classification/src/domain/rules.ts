@@ -384,6 +384,13 @@ export function personHits(norm: NormalizedName, lex: Lexicons): RuleHit[] {
       hits.push(person('person_name.title', S.PAYEE_SUBTYPE_PERSON, `the personal title ${tokens[0]} before a name`, tokens[0]!, 0.98));
     }
   }
+  // A couple, "JOHN AND MARY SMITH" ("&" is normalized to AND): two given names sharing a surname.
+  if (norm.commas.length === 0 && (n === 4 || (n === 5 && GENERATIONAL.has(tokens[4]!))) && tokens[1] === 'AND') {
+    const [a, , b, last] = tokens as [string, string, string, string];
+    if (lex.firstCount(a) >= 1000 && lex.firstCount(b) >= 1000 && last.length > 1 && lex.surnameRank(last) > 0 && [a, b, last].every((w) => isPersonWord(w, lex))) {
+      hits.push(person('person_name.couple', S.PAYEE_SUBTYPE_PERSON, `a couple: the given names ${a} and ${b} before the surname ${last}`, tokens.slice(0, 4).join(' '), 0.99));
+    }
+  }
   if (norm.commas.length === 0 && n >= 2 && n <= 5) {
     let words = tokens;
     while (words.length > 2 && GENERATIONAL.has(words[words.length - 1]!)) words = words.slice(0, -1);
